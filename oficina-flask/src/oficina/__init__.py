@@ -1,0 +1,1 @@
+"""Oficina: the workshop service-order API."""

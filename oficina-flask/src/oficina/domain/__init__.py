@@ -1,0 +1,1 @@
+"""Business rules that need no database or web framework."""

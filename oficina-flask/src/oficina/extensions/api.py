@@ -1,0 +1,64 @@
+"""flask-smorest base classes: views import Api, Blueprint and Schema from here only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from marshmallow import fields
+
+
+class Schema(ma.Schema):
+    """Base schema: unknown fields are an error, so typos never pass silently."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class ErrorSchema(Schema):
+    """The one error body (see oficina.errors)."""
+
+    status = fields.Int(required=True, metadata={"example": 422})
+    error = fields.Str(required=True, metadata={"example": "Unprocessable Entity"})
+    message = fields.Str(
+        required=True, metadata={"example": "invalid CPF: check digits do not match"}
+    )
+    errors = fields.Dict(
+        metadata={
+            "description": "field errors by location, then field",
+            "example": {"json": {"document": ["invalid CPF: check digits do not match"]}},
+        }
+    )
+    current_status = fields.Str(metadata={"description": "the order's status, on a 409"})
+    allowed_targets = fields.List(fields.Str(), metadata={"description": "moves allowed, on a 409"})
+    allowed_roles = fields.List(fields.Str(), metadata={"description": "roles allowed, on a 403"})
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ErrorSchema
+
+
+class Blueprint(flask_smorest.Blueprint):
+    def errors(self, *codes: int) -> Callable[[Any], Any]:
+        """Document error responses (all share ErrorSchema)."""
+
+        def decorator(view: Any) -> Any:
+            for code in codes:
+                view = self.alt_response(code, response=HTTPStatus(code).name)(view)
+            return view
+
+        return decorator
+
+    def requires(self, roles: frozenset[str]) -> Callable[[Any], Any]:
+        """Enforce the roles (oficina.access) and document them with the 401/403 answers."""
+        from oficina.access import requires
+
+        def decorator(view: Any) -> Any:
+            view = requires(roles)(view)
+            view = self.doc(description=f"Roles: {', '.join(sorted(roles))}.")(view)
+            return self.errors(401, 403)(view)
+
+        return decorator

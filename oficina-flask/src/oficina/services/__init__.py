@@ -1,0 +1,1 @@
+"""The service layer: business operations over a SQLAlchemy session, raising domain errors."""

@@ -1,0 +1,394 @@
+"""Service orders: opening (idempotent), items and budget, status moves, budget decisions.
+
+Concurrency: every change to an order locks its row (SELECT ... FOR UPDATE) and the version
+column guards against lost updates, so of two concurrent moves exactly one wins; stock is
+reserved with a conditional UPDATE backed by CHECK (stock_quantity >= 0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from oficina.domain.exceptions import (
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    StockShortage,
+    ValidationFailed,
+)
+from oficina.domain.statuses import (
+    EDITABLE_STATUSES,
+    FINAL_STATUSES,
+    OrderStatus,
+    allowed_targets,
+    can_move,
+)
+from oficina.extensions.auth import Principal
+from oficina.models import (
+    Customer,
+    IdempotencyKey,
+    OrderPart,
+    OrderService,
+    Part,
+    Service,
+    ServiceOrder,
+    StatusChange,
+    StockMovement,
+    Unit,
+    Vehicle,
+)
+from oficina.services.common import get_referenced, paginate
+
+S = OrderStatus
+
+
+@dataclass(frozen=True)
+class Opened:
+    order: ServiceOrder
+    replayed: bool
+
+
+def _visible(query, principal: Principal):
+    """Staff other than managers see their own unit; customers see their own orders."""
+    if principal.is_customer:
+        return query.where(ServiceOrder.customer_id == principal.subject)
+    if not principal.is_manager:
+        return query.where(ServiceOrder.unit_id == principal.unit_id)
+    return query
+
+
+def _detail_query():
+    return select(ServiceOrder).options(
+        selectinload(ServiceOrder.services),
+        selectinload(ServiceOrder.parts),
+        selectinload(ServiceOrder.history),
+    )
+
+
+def get_order(s: Session, principal: Principal, order_id: uuid.UUID) -> ServiceOrder:
+    order = s.execute(
+        _visible(_detail_query().where(ServiceOrder.id == order_id), principal)
+    ).scalar_one_or_none()
+    if order is None:
+        raise NotFound("service order not found")
+    return order
+
+
+def _lock(s: Session, principal: Principal, order_id: uuid.UUID) -> ServiceOrder:
+    order = s.execute(
+        _visible(select(ServiceOrder).where(ServiceOrder.id == order_id), principal)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if order is None:
+        raise NotFound("service order not found")
+    return order
+
+
+def _dedupe(items: list[dict[str, Any]], key: str, field: str) -> None:
+    ids = [item[key] for item in items]
+    if len(ids) != len(set(ids)):
+        raise ValidationFailed(field, f"each {key} may appear only once; add to its quantity")
+
+
+def _priced_services(s: Session, items: list[dict[str, Any]], keep: dict[uuid.UUID, Decimal]):
+    _dedupe(items, "service_id", "services")
+    found = {
+        svc.id: svc
+        for svc in s.execute(
+            select(Service).where(Service.id.in_([i["service_id"] for i in items]))
+        ).scalars()
+    }
+    lines = []
+    for item in items:
+        svc = found.get(item["service_id"])
+        if svc is None or not svc.active:
+            raise ValidationFailed(
+                "services", f"service {item['service_id']} is not in the catalog"
+            )
+        price = keep.get(svc.id, svc.price)
+        lines.append(OrderService(service_id=svc.id, quantity=item["quantity"], unit_price=price))
+    return lines
+
+
+def _priced_parts(s: Session, items: list[dict[str, Any]], keep: dict[uuid.UUID, Decimal]):
+    _dedupe(items, "part_id", "parts")
+    found = {
+        part.id: part
+        for part in s.execute(
+            select(Part).where(Part.id.in_([i["part_id"] for i in items]))
+        ).scalars()
+    }
+    lines = []
+    for item in items:
+        part = found.get(item["part_id"])
+        if part is None or not part.active:
+            raise ValidationFailed("parts", f"part {item['part_id']} is not in the inventory")
+        price = keep.get(part.id, part.unit_price)
+        lines.append(OrderPart(part_id=part.id, quantity=item["quantity"], unit_price=price))
+    return lines
+
+
+def _total(lines) -> Decimal:
+    return sum((line.unit_price * line.quantity for line in lines), Decimal("0.00"))
+
+
+def _record(
+    s: Session,
+    order: ServiceOrder,
+    principal: Principal,
+    from_status: str | None,
+    to_status: OrderStatus,
+    note: str | None,
+) -> None:
+    s.add(
+        StatusChange(
+            service_order_id=order.id,
+            from_status=from_status,
+            to_status=to_status.value,
+            changed_by_staff_id=None if principal.is_customer else principal.subject,
+            changed_by_customer_id=principal.subject if principal.is_customer else None,
+            note=note,
+        )
+    )
+
+
+def request_hash(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(s: Session, principal: Principal, key: str, digest: str) -> Opened | None:
+    stored = s.get(IdempotencyKey, (principal.subject, key))
+    if stored is None:
+        return None
+    if stored.request_hash != digest:
+        raise ValidationFailed(
+            "Idempotency-Key", "this key was already used with a different request body"
+        )
+    return Opened(get_order(s, principal, stored.service_order_id), replayed=True)
+
+
+def open_order(
+    s: Session, principal: Principal, data: dict[str, Any], idempotency_key: str | None
+) -> Opened:
+    digest = request_hash(data)
+    if idempotency_key:
+        replay = _replay(s, principal, idempotency_key, digest)
+        if replay:
+            return replay
+
+    customer = get_referenced(s, Customer, data["customer_id"], "customer_id", "customer")
+    if customer.status != "active":
+        raise ValidationFailed("customer_id", "the customer is inactive")
+    vehicle = get_referenced(s, Vehicle, data["vehicle_id"], "vehicle_id", "vehicle")
+    if vehicle.customer_id != customer.id:
+        raise ValidationFailed("vehicle_id", "the vehicle does not belong to this customer")
+    unit_id = data.get("unit_id") or principal.unit_id
+    if unit_id is None:
+        raise ValidationFailed("unit_id", "the order needs a unit")
+    if unit_id != principal.unit_id and not principal.is_manager:
+        raise Forbidden("only a manager may open orders for another unit")
+    get_referenced(s, Unit, unit_id, "unit_id", "unit")
+
+    services = _priced_services(s, data.get("services", []), {})
+    parts = _priced_parts(s, data.get("parts", []), {})
+    order = ServiceOrder(
+        unit_id=unit_id,
+        customer_id=customer.id,
+        vehicle_id=vehicle.id,
+        status=S.RECEIVED.value,
+        description=data.get("description"),
+        services=services,
+        parts=parts,
+        services_total=_total(services),
+        parts_total=_total(parts),
+    )
+    s.add(order)
+    s.flush()
+    _record(s, order, principal, None, S.RECEIVED, "order opened")
+    if idempotency_key:
+        s.add(
+            IdempotencyKey(
+                actor_id=principal.subject,
+                key=idempotency_key,
+                request_hash=digest,
+                service_order_id=order.id,
+            )
+        )
+    try:
+        s.commit()
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its order.
+        s.rollback()
+        replay = _replay(s, principal, idempotency_key, digest) if idempotency_key else None
+        if replay is None:
+            raise
+        return replay
+    return Opened(get_order(s, principal, order.id), replayed=False)
+
+
+def list_orders(
+    s: Session,
+    principal: Principal,
+    *,
+    statuses: list[str] | None,
+    unit_id: uuid.UUID | None,
+    page: int,
+    page_size: int,
+):
+    query = select(ServiceOrder)
+    if statuses:
+        rank = func.coalesce(ServiceOrder.queue_rank, 9)
+        query = query.where(ServiceOrder.status.in_(statuses)).order_by(
+            rank, ServiceOrder.opened_at, ServiceOrder.id
+        )
+    else:
+        # Served by the partial index ix_service_orders_active_queue.
+        query = query.where(ServiceOrder.queue_rank.is_not(None)).order_by(
+            ServiceOrder.queue_rank, ServiceOrder.opened_at, ServiceOrder.id
+        )
+    if unit_id:
+        query = query.where(ServiceOrder.unit_id == unit_id)
+    return paginate(s, _visible(query, principal), page, page_size)
+
+
+def list_customer_orders(s: Session, principal: Principal, page: int, page_size: int):
+    query = (
+        select(ServiceOrder)
+        .where(ServiceOrder.customer_id == principal.subject)
+        .order_by(ServiceOrder.opened_at.desc(), ServiceOrder.id)
+    )
+    return paginate(s, query, page, page_size)
+
+
+def replace_items(
+    s: Session, principal: Principal, order_id: uuid.UUID, data: dict[str, Any]
+) -> ServiceOrder:
+    order = _lock(s, principal, order_id)
+    if order.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            f"items cannot change once the order is {order.status}", current_status=order.status
+        )
+    kept_services = {line.service_id: line.unit_price for line in order.services}
+    kept_parts = {line.part_id: line.unit_price for line in order.parts}
+    services = _priced_services(s, data.get("services", []), kept_services)
+    parts = _priced_parts(s, data.get("parts", []), kept_parts)
+    # Delete the old lines first: the unit of work would insert before deleting and trip the
+    # (order, service) unique constraint.
+    order.services.clear()
+    order.parts.clear()
+    s.flush()
+    order.services, order.parts = services, parts
+    order.services_total = _total(order.services)
+    order.parts_total = _total(order.parts)
+    s.commit()
+    return get_order(s, principal, order.id)
+
+
+def _reserve_parts(s: Session, order: ServiceOrder, principal: Principal) -> None:
+    # Lock parts in id order so two approvals can never deadlock each other.
+    for line in sorted(order.parts, key=lambda p: str(p.part_id)):
+        reserved = s.execute(
+            update(Part)
+            .where(Part.id == line.part_id, Part.stock_quantity >= line.quantity)
+            .values(stock_quantity=Part.stock_quantity - line.quantity)
+            .returning(Part.id)
+        ).first()
+        if reserved is None:
+            raise StockShortage(
+                "not enough stock to approve this budget", part_id=str(line.part_id)
+            )
+        s.add(
+            StockMovement(
+                part_id=line.part_id,
+                quantity=-line.quantity,
+                reason="reservation",
+                service_order_id=order.id,
+                staff_id=_staff_id(principal),
+            )
+        )
+
+
+def _release_parts(s: Session, order: ServiceOrder, principal: Principal) -> None:
+    for line in sorted(order.parts, key=lambda p: str(p.part_id)):
+        s.execute(
+            update(Part)
+            .where(Part.id == line.part_id)
+            .values(stock_quantity=Part.stock_quantity + line.quantity)
+        )
+        s.add(
+            StockMovement(
+                part_id=line.part_id,
+                quantity=line.quantity,
+                reason="release",
+                service_order_id=order.id,
+                staff_id=_staff_id(principal),
+            )
+        )
+
+
+def _staff_id(principal: Principal) -> uuid.UUID | None:
+    return None if principal.is_customer else principal.subject
+
+
+def _move(
+    s: Session, order: ServiceOrder, principal: Principal, target: OrderStatus, note: str | None
+) -> None:
+    current = OrderStatus(order.status)
+    if not can_move(current, target):
+        raise InvalidTransition(
+            f"cannot move a {current.value} order to {target.value}",
+            current_status=current.value,
+            allowed_targets=[t.value for t in allowed_targets(current)],
+        )
+    deciding = current is S.AWAITING_APPROVAL and target in (S.IN_PROGRESS, S.CANCELLED)
+    if deciding and principal.role == "mechanic":
+        raise Forbidden("only the customer, an attendant or a manager decides the budget")
+    now = func.now()
+    if target is S.AWAITING_APPROVAL:
+        order.budget_sent_at = now
+    if deciding:
+        order.budget_decision = "approved" if target is S.IN_PROGRESS else "rejected"
+        order.budget_decided_at = now
+    if target is S.IN_PROGRESS:
+        _reserve_parts(s, order, principal)
+    if current is S.IN_PROGRESS and target is S.CANCELLED:
+        _release_parts(s, order, principal)
+    if target in FINAL_STATUSES:
+        order.closed_at = now
+    order.status = target.value
+    _record(s, order, principal, current.value, target, note)
+
+
+def transition(
+    s: Session, principal: Principal, order_id: uuid.UUID, target: OrderStatus, note: str | None
+) -> ServiceOrder:
+    order = _lock(s, principal, order_id)
+    _move(s, order, principal, target, note)
+    s.commit()
+    return get_order(s, principal, order.id)
+
+
+def decide_budget(
+    s: Session, principal: Principal, order_id: uuid.UUID, approve: bool, note: str | None
+) -> ServiceOrder:
+    order = _lock(s, principal, order_id)
+    if order.status != S.AWAITING_APPROVAL.value:
+        raise InvalidTransition(
+            f"the budget can be decided only while AWAITING_APPROVAL (order is {order.status})",
+            current_status=order.status,
+        )
+    default_note = "budget approved" if approve else "budget rejected"
+    _move(s, order, principal, S.IN_PROGRESS if approve else S.CANCELLED, note or default_note)
+    s.commit()
+    return get_order(s, principal, order.id)
