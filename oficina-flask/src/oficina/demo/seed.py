@@ -74,6 +74,7 @@ PARTS = [  # (sku, name, kind, price, stock, minimum)
     ("FLUIDO-DOT4", "Fluido de freio DOT4 (500 ml)", "supply", "32.50", 30, 10),
     ("HIGIENIZ", "Higienizador de ar-condicionado", "supply", "39.00", 1, 5),
 ]
+USED_PARTS = 3
 S = OrderStatus
 # Paths through the lifecycle, one per demo order (the last status is where it stays).
 PATHS = [
@@ -136,6 +137,9 @@ def seed(session: Session, *, orders_per_path: int = 3, now: datetime | None = N
         Part(sku=sku, name=n, kind=k, unit_price=Decimal(p), stock_quantity=q, minimum_stock=mn)
         for sku, n, k, p, q, mn in PARTS
     ]
+    # Orders draw on the first parts: stock them for however many orders are seeded.
+    for part in parts[:USED_PARTS]:
+        part.stock_quantity += orders_per_path * len(PATHS)
     session.add_all([*staff, *customers, *services, *parts])
     session.flush()
     vehicles = [
@@ -155,7 +159,7 @@ def seed(session: Session, *, orders_per_path: int = 3, now: datetime | None = N
         actor = next(m for m in staff if m.unit_id == unit.id)
         vehicle = active_vehicles[n % len(active_vehicles)]
         chosen = rng.sample(services, k=rng.randint(1, 2))
-        chosen_parts = rng.sample(parts[:3], k=rng.randint(0, 2))
+        chosen_parts = rng.sample(parts[:USED_PARTS], k=rng.randint(0, 2))
         opened = now - timedelta(days=rng.randint(0, 13), hours=rng.randint(1, 9))
         order = ServiceOrder(
             unit_id=unit.id,

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from http import HTTPStatus
 from typing import Any
 
 import flask_smorest
 import marshmallow as ma
 from marshmallow import fields
+
+
+class Timestamp(fields.DateTime):
+    """UTC, microseconds always present: ``2026-12-01T07:38:59.720458Z``.
+
+    The read models in SQL format timestamps identically (``ts()`` in services/read_models.py),
+    so every endpoint speaks the same format.
+    """
+
+    FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).strftime(self.FORMAT)
 
 
 class Schema(ma.Schema):

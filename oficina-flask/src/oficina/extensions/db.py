@@ -29,10 +29,14 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engin
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping (a round trip per request): a dead connection raises a disconnect error,
+        # SQLAlchemy invalidates the pool, and the request answers 503; the next one reconnects.
         pool_recycle=1800,
         # Fail fast when the database is away instead of hanging a worker.
-        connect_args={"connect_timeout": 5, "options": "-c statement_timeout=15000"},
+        connect_args={
+            "connect_timeout": 5,
+            "options": "-c statement_timeout=15000 -c timezone=UTC",
+        },
     )
 
 

@@ -46,14 +46,14 @@ from oficina.models import (
     Unit,
     Vehicle,
 )
-from oficina.services.common import get_referenced, paginate
+from oficina.services.common import get_referenced
 
 S = OrderStatus
 
 
 @dataclass(frozen=True)
 class Opened:
-    order: ServiceOrder
+    order_id: uuid.UUID
     replayed: bool
 
 
@@ -175,7 +175,7 @@ def _replay(s: Session, principal: Principal, key: str, digest: str) -> Opened |
         raise ValidationFailed(
             "Idempotency-Key", "this key was already used with a different request body"
         )
-    return Opened(get_order(s, principal, stored.service_order_id), replayed=True)
+    return Opened(stored.service_order_id, replayed=True)
 
 
 def open_order(
@@ -234,46 +234,12 @@ def open_order(
         if replay is None:
             raise
         return replay
-    return Opened(get_order(s, principal, order.id), replayed=False)
-
-
-def list_orders(
-    s: Session,
-    principal: Principal,
-    *,
-    statuses: list[str] | None,
-    unit_id: uuid.UUID | None,
-    page: int,
-    page_size: int,
-):
-    query = select(ServiceOrder)
-    if statuses:
-        rank = func.coalesce(ServiceOrder.queue_rank, 9)
-        query = query.where(ServiceOrder.status.in_(statuses)).order_by(
-            rank, ServiceOrder.opened_at, ServiceOrder.id
-        )
-    else:
-        # Served by the partial index ix_service_orders_active_queue.
-        query = query.where(ServiceOrder.queue_rank.is_not(None)).order_by(
-            ServiceOrder.queue_rank, ServiceOrder.opened_at, ServiceOrder.id
-        )
-    if unit_id:
-        query = query.where(ServiceOrder.unit_id == unit_id)
-    return paginate(s, _visible(query, principal), page, page_size)
-
-
-def list_customer_orders(s: Session, principal: Principal, page: int, page_size: int):
-    query = (
-        select(ServiceOrder)
-        .where(ServiceOrder.customer_id == principal.subject)
-        .order_by(ServiceOrder.opened_at.desc(), ServiceOrder.id)
-    )
-    return paginate(s, query, page, page_size)
+    return Opened(order.id, replayed=False)
 
 
 def replace_items(
     s: Session, principal: Principal, order_id: uuid.UUID, data: dict[str, Any]
-) -> ServiceOrder:
+) -> uuid.UUID:
     order = _lock(s, principal, order_id)
     if order.status not in EDITABLE_STATUSES:
         raise InvalidTransition(
@@ -292,7 +258,7 @@ def replace_items(
     order.services_total = _total(order.services)
     order.parts_total = _total(order.parts)
     s.commit()
-    return get_order(s, principal, order.id)
+    return order.id
 
 
 def _reserve_parts(s: Session, order: ServiceOrder, principal: Principal) -> None:
@@ -372,16 +338,16 @@ def _move(
 
 def transition(
     s: Session, principal: Principal, order_id: uuid.UUID, target: OrderStatus, note: str | None
-) -> ServiceOrder:
+) -> uuid.UUID:
     order = _lock(s, principal, order_id)
     _move(s, order, principal, target, note)
     s.commit()
-    return get_order(s, principal, order.id)
+    return order.id
 
 
 def decide_budget(
     s: Session, principal: Principal, order_id: uuid.UUID, approve: bool, note: str | None
-) -> ServiceOrder:
+) -> uuid.UUID:
     order = _lock(s, principal, order_id)
     if order.status != S.AWAITING_APPROVAL.value:
         raise InvalidTransition(
@@ -391,4 +357,4 @@ def decide_budget(
     default_note = "budget approved" if approve else "budget rejected"
     _move(s, order, principal, S.IN_PROGRESS if approve else S.CANCELLED, note or default_note)
     s.commit()
-    return get_order(s, principal, order.id)
+    return order.id

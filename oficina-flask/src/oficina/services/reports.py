@@ -55,7 +55,7 @@ GROUP BY status
 )
 
 _PER_SERVICE = (
-    _VISITS  # noqa: S608
+    _VISITS
     + """,
 execution AS (
     SELECT service_order_id,

@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from oficina.extensions.api import Schema
+from oficina.extensions.api import Schema, Timestamp
 
 
 def money(**kwargs: Any) -> fields.Decimal:
@@ -27,8 +27,8 @@ class ServiceSchema(Schema):
         required=True, validate=validate.Range(min=1, max=100_000), metadata={"example": 45}
     )
     active = fields.Bool(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
 
 class ServiceUpdateSchema(ServiceSchema):
@@ -64,8 +64,8 @@ class PartSchema(Schema):
     minimum_stock = fields.Int(load_default=0, validate=validate.Range(min=0, max=1_000_000))
     below_minimum = fields.Method("_below_minimum", dump_only=True)
     active = fields.Bool(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
     def _below_minimum(self, part) -> bool:
         return part.stock_quantity < part.minimum_stock
@@ -103,4 +103,4 @@ class StockEntrySchema(Schema):
     reason = fields.Str(required=True, validate=validate.OneOf(["restock", "adjustment"]))
     note = fields.Str(allow_none=True, validate=validate.Length(max=500))
     service_order_id = fields.UUID(dump_only=True, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from oficina.extensions.api import Schema
+from oficina.extensions.api import Schema, Timestamp
 
 
 class CustomerSchema(Schema):
@@ -32,8 +32,8 @@ class CustomerSchema(Schema):
         metadata={"example": "+55 11 91234-5678"},
     )
     status = fields.Str(dump_only=True, metadata={"example": "active"})
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
 
 class CustomerUpdateSchema(CustomerSchema):

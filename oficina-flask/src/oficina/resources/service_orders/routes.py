@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 
 from oficina.access import BUDGET_DECIDERS, CUSTOMER, FRONT_DESK, STAFF, principal
-from oficina.domain.exceptions import ValidationFailed
+from oficina.domain.exceptions import NotFound, ValidationFailed
 from oficina.domain.statuses import OrderStatus
 from oficina.extensions import db
 from oficina.extensions.api import Blueprint
@@ -22,7 +22,7 @@ from oficina.resources.service_orders.schemas import (
     OrderSummarySchema,
     TransitionSchema,
 )
-from oficina.services import orders
+from oficina.services import orders, read_models
 
 blp = Blueprint(
     "service-orders",
@@ -33,6 +33,19 @@ blp = Blueprint(
 me_blp = Blueprint("me", __name__, url_prefix="/me", description="The signed-in customer")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _document(order_id: uuid.UUID, status: int = 200) -> Response:
+    """The order as the caller may see it, rendered by PostgreSQL (services/read_models.py)."""
+    document = read_models.order_detail(db.session(), principal(), order_id)
+    if document is None:
+        raise NotFound("service order not found")
+    return Response(document, status=status, mimetype="application/json")
+
+
+def _page(document: str, total: int, pagination_parameters) -> Response:
+    pagination_parameters.item_count = total
+    return Response(document, mimetype="application/json")
 
 
 def _idempotency_key() -> str | None:
@@ -56,7 +69,7 @@ class ServiceOrders(MethodView):
         COMPLETED, DELIVERED and CANCELLED appear only when asked for with `status`.
         Attendants and mechanics see their own unit; managers every unit (or `unit_id`).
         """
-        rows, total = orders.list_orders(
+        document, total = read_models.order_page(
             db.session(),
             principal(),
             statuses=query.get("status"),
@@ -64,8 +77,7 @@ class ServiceOrders(MethodView):
             page=pagination_parameters.page,
             page_size=pagination_parameters.page_size,
         )
-        pagination_parameters.item_count = total
-        return rows
+        return _page(document, total, pagination_parameters)
 
     @blp.requires(FRONT_DESK)
     @blp.arguments(OpenOrderSchema)
@@ -85,8 +97,10 @@ class ServiceOrders(MethodView):
     def post(self, data):
         """Open a service order (status RECEIVED, budget from frozen prices)"""
         opened = orders.open_order(db.session(), principal(), data, _idempotency_key())
-        headers = {"Idempotent-Replayed": "true"} if opened.replayed else {}
-        return opened.order, 201, headers
+        response = _document(opened.order_id, status=201)
+        if opened.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
 
 
 @blp.route("/<uuid:order_id>")
@@ -96,7 +110,7 @@ class ServiceOrderById(MethodView):
     @blp.errors(404)
     def get(self, order_id: uuid.UUID):
         """An order with its items, budget and full status history"""
-        return orders.get_order(db.session(), principal(), order_id)
+        return _document(order_id)
 
 
 @blp.route("/<uuid:order_id>/items")
@@ -107,7 +121,7 @@ class ServiceOrderItems(MethodView):
     @blp.errors(400, 404, 409, 422)
     def put(self, data, order_id: uuid.UUID):
         """Replace the order's services and parts (only before the budget is approved)"""
-        return orders.replace_items(db.session(), principal(), order_id, data)
+        return _document(orders.replace_items(db.session(), principal(), order_id, data))
 
 
 @blp.route("/<uuid:order_id>/transitions")
@@ -122,8 +136,9 @@ class ServiceOrderTransitions(MethodView):
         RECEIVED → IN_DIAGNOSIS → AWAITING_APPROVAL → IN_PROGRESS → COMPLETED → DELIVERED, or
         CANCELLED where allowed. Any other move answers 409 with `allowed_targets`.
         """
-        return orders.transition(
-            db.session(), principal(), order_id, OrderStatus(data["status"]), data.get("note")
+        target = OrderStatus(data["status"])
+        return _document(
+            orders.transition(db.session(), principal(), order_id, target, data.get("note"))
         )
 
 
@@ -135,9 +150,8 @@ class BudgetApprove(MethodView):
     @blp.errors(400, 404, 409, 422)
     def post(self, data, order_id: uuid.UUID):
         """Approve the budget: the order goes IN_PROGRESS and its parts are reserved"""
-        return orders.decide_budget(
-            db.session(), principal(), order_id, True, (data or {}).get("note")
-        )
+        note = (data or {}).get("note")
+        return _document(orders.decide_budget(db.session(), principal(), order_id, True, note))
 
 
 @blp.route("/<uuid:order_id>/budget/reject")
@@ -148,9 +162,8 @@ class BudgetReject(MethodView):
     @blp.errors(400, 404, 409, 422)
     def post(self, data, order_id: uuid.UUID):
         """Reject the budget: the order is CANCELLED"""
-        return orders.decide_budget(
-            db.session(), principal(), order_id, False, (data or {}).get("note")
-        )
+        note = (data or {}).get("note")
+        return _document(orders.decide_budget(db.session(), principal(), order_id, False, note))
 
 
 @me_blp.route("/service-orders")
@@ -160,8 +173,7 @@ class MyServiceOrders(MethodView):
     @me_blp.paginate(**PAGINATE)
     def get(self, pagination_parameters):
         """The signed-in customer's own orders, newest first"""
-        rows, total = orders.list_customer_orders(
+        document, total = read_models.customer_order_page(
             db.session(), principal(), pagination_parameters.page, pagination_parameters.page_size
         )
-        pagination_parameters.item_count = total
-        return rows
+        return _page(document, total, pagination_parameters)

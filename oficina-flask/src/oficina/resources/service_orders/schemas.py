@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from oficina.domain.statuses import OrderStatus
-from oficina.extensions.api import Schema
+from oficina.extensions.api import Schema, Timestamp
 from oficina.resources.catalog.schemas import money
 
 STATUSES = [s.value for s in OrderStatus]
@@ -57,17 +57,17 @@ class BudgetSchema(Schema):
     services_total = money()
     parts_total = money()
     total = money(attribute="budget_total")
-    sent_at = fields.DateTime(attribute="budget_sent_at", allow_none=True)
+    sent_at = Timestamp(attribute="budget_sent_at", allow_none=True)
     decision = fields.Str(
         attribute="budget_decision", allow_none=True, metadata={"enum": ["approved", "rejected"]}
     )
-    decided_at = fields.DateTime(attribute="budget_decided_at", allow_none=True)
+    decided_at = Timestamp(attribute="budget_decided_at", allow_none=True)
 
 
 class StatusChangeSchema(Schema):
     from_status = fields.Str(allow_none=True, metadata={"enum": STATUSES})
     to_status = fields.Str(metadata={"enum": STATUSES})
-    changed_at = fields.DateTime()
+    changed_at = Timestamp()
     changed_by_staff_id = fields.UUID(allow_none=True)
     changed_by_customer_id = fields.UUID(allow_none=True)
     note = fields.Str(allow_none=True)
@@ -81,9 +81,9 @@ class OrderSummarySchema(Schema):
     vehicle_id = fields.UUID()
     status = fields.Str(metadata={"enum": STATUSES})
     budget_total = money()
-    opened_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
+    opened_at = Timestamp()
+    updated_at = Timestamp()
+    closed_at = Timestamp(allow_none=True)
     version = fields.Int(metadata={"description": "optimistic-lock version"})
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from oficina.extensions.api import Schema
+from oficina.extensions.api import Schema, Timestamp
 
 
 class VehicleSchema(Schema):
@@ -25,8 +25,8 @@ class VehicleSchema(Schema):
     year = fields.Int(
         required=True, validate=validate.Range(min=1900, max=2100), metadata={"example": 2019}
     )
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
 
 
 class VehicleUpdateSchema(VehicleSchema):

@@ -1,0 +1,236 @@
+"""`make bench`: API throughput and latency as ratios to a hello-world baseline, one run.
+
+Starts gunicorn with the production settings (oficina.gunicorn_conf) twice — the hello-world
+app, then the real app on a seeded database — and drives each endpoint with wrk (concurrency 16,
+2 threads). Absolute numbers drift between machines; the ratios are what to compare.
+
+Options: --duration SECONDS (default 10), --connections N (default 16), --workers N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+import jwt  # noqa: E402
+from alembic import command  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+from tests.conftest import alembic_config  # noqa: E402
+
+from oficina import devdb  # noqa: E402
+from oficina.demo.seed import seed  # noqa: E402
+
+ISSUER, AUDIENCE, PORT = "https://bench.oficina", "oficina-api", 8765
+TARGETS = {"read one order": 0.30, "list active (page of 20)": 0.20, "open an order": 0.10}
+
+
+def _database() -> str:
+    admin = devdb.admin_url(os.environ.get("TEST_DATABASE_URL"), ROOT / ".cache" / "pgdata-test")
+    url = devdb.with_database(
+        devdb.recreate_database(admin, "oficina_bench"),
+        "oficina_bench",
+        driver="postgresql+psycopg2",
+    )
+    command.upgrade(alembic_config(url), "head")
+    with Session(create_engine(url)) as s:
+        seed(s, orders_per_path=60)  # ~540 orders with history across both units
+    return url
+
+
+def _keys(workdir: Path) -> tuple[rsa.RSAPrivateKey, Path]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.update({"kid": "bench", "use": "sig", "alg": "RS256"})
+    path = workdir / "jwks.json"
+    path.write_text(json.dumps({"keys": [jwk]}))
+    return key, path
+
+
+def _serve(app_spec: str, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "python:oficina.gunicorn_conf", app_spec],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=1)
+        except urllib.error.HTTPError:
+            return process  # any HTTP answer means the server is up
+        except OSError:
+            time.sleep(0.2)
+            continue
+        return process
+    process.kill()
+    raise SystemExit(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * _UNITS[unit]
+
+
+def _wrk(path: str, *, args, token: str | None = None, body: dict | None = None) -> dict:
+    script = [
+        "wrk.method = 'POST'" if body else "",
+        "wrk.headers['Content-Type'] = 'application/json'",
+    ]
+    if token:
+        script.append(f"wrk.headers['Authorization'] = 'Bearer {token}'")
+    if body:
+        script.append(f"wrk.body = [[{json.dumps(body)}]]")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write("\n".join(script))
+
+    def run(duration: int) -> str:
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{args.connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-s",
+            lua.name,
+            f"http://127.0.0.1:{PORT}{path}",
+        ]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    run(2)  # warm-up: workers import lazily, connections open and prepare their statements
+    out = run(args.duration)
+    os.unlink(lua.name)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{path}: {non_2xx.group(1)} error responses\n{out}")
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
+        "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the benchmark: apt-get install -y wrk")
+
+    workdir = Path(tempfile.mkdtemp())
+    url = _database()
+    key, jwks = _keys(workdir)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        manager = conn.execute(
+            text("SELECT id, unit_id FROM staff_users WHERE role = 'manager' LIMIT 1")
+        ).one()
+        order_id = conn.execute(
+            text(
+                "SELECT service_order_id FROM service_order_services GROUP BY service_order_id "
+                "ORDER BY count(*) DESC, service_order_id LIMIT 1"
+            )
+        ).scalar_one()
+        customer, vehicle = conn.execute(
+            text("SELECT customer_id, id FROM vehicles ORDER BY plate LIMIT 1")
+        ).one()
+        service = conn.execute(text("SELECT id FROM services LIMIT 1")).scalar_one()
+        part = conn.execute(text("SELECT id FROM parts ORDER BY sku LIMIT 1")).scalar_one()
+    now = int(time.time())
+    token = jwt.encode(
+        {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": str(manager.id),
+            "role": "manager",
+            "unit_id": str(manager.unit_id),
+            "scope": "staff",
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+            "jti": str(uuid.uuid4()),
+        },
+        key,
+        algorithm="RS256",
+        headers={"kid": "bench"},
+    )
+
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        "DATABASE_URL": url,
+        "JWT_JWKS_FILE": str(jwks),
+        "JWT_ISSUER": ISSUER,
+        "JWT_AUDIENCE": AUDIENCE,
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'bench'}",
+    }
+    if args.workers:
+        env["GUNICORN_WORKERS"] = str(args.workers)
+
+    results: dict[str, dict] = {}
+    server = _serve("hello_app:create_app()", env)
+    try:
+        results["baseline: hello world"] = _wrk("/hello", args=args)
+    finally:
+        _stop(server)
+    server = _serve("oficina.app:create_app()", env)
+    try:
+        results["read one order"] = _wrk(f"/service-orders/{order_id}", args=args, token=token)
+        results["list active (page of 20)"] = _wrk(
+            "/service-orders?page_size=20", args=args, token=token
+        )
+        body = {
+            "customer_id": str(customer),
+            "vehicle_id": str(vehicle),
+            "services": [{"service_id": str(service)}],
+            "parts": [{"part_id": str(part), "quantity": 1}],
+        }
+        results["open an order"] = _wrk("/service-orders", args=args, token=token, body=body)
+    finally:
+        _stop(server)
+
+    base = results["baseline: hello world"]["rps"]
+    workers = env.get("GUNICORN_WORKERS", "auto (2 x CPU + 1)")
+    print(
+        f"\nwrk -t2 -c{args.connections} -d{args.duration}s, gunicorn workers: {workers}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(f"{'endpoint':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} {'target':>7}")
+    for name, r in results.items():
+        target = TARGETS.get(name)
+        verdict = "" if target is None else ("ok" if r["rps"] / base >= target else "BELOW")
+        print(
+            f"{name:28} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} "
+            f"{r['rps'] / base:7.2f} {target or '':>7} {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()

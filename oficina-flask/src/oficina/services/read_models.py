@@ -1,0 +1,195 @@
+"""Read models: the order documents the API returns, built by PostgreSQL in one round trip.
+
+The ORM path (selectinload of items and history, then marshmallow) costs five round trips and
+most of a request's CPU; here json_build_object/json_agg produce the exact document of
+``OrderDetailSchema``/``OrderSummarySchema`` (tests compare the two) and the view sends it as is.
+Statements are prepared once per connection (no planning per request), one per visibility
+scope so each keeps its own index-friendly plan.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from oficina.extensions.auth import Principal
+from oficina.extensions.prepared import Prepared
+
+
+def _ts(column: str) -> str:
+    """SQL rendering of a timestamptz in the API's format (see extensions.api.Timestamp)."""
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+
+def _money(expression: str) -> str:
+    return f"(({expression})::numeric(12, 2))::text"
+
+
+_SUMMARY_FIELDS = f"""
+    'id', o.id, 'number', o.number, 'unit_id', o.unit_id, 'customer_id', o.customer_id,
+    'vehicle_id', o.vehicle_id, 'status', o.status,
+    'budget_total', {_money("o.services_total + o.parts_total")},
+    'opened_at', {_ts("o.opened_at")}, 'updated_at', {_ts("o.updated_at")},
+    'closed_at', {_ts("o.closed_at")}, 'version', o.version
+"""
+
+_LINES = """coalesce((
+    SELECT json_agg(json_build_object(
+        '{key}', l.{key}, 'quantity', l.quantity, 'unit_price', {price},
+        'line_total', {total}) ORDER BY l.id)
+    FROM {table} l WHERE l.service_order_id = o.id), '[]'::json)"""
+
+_SERVICE_LINES = _LINES.format(
+    key="service_id",
+    table="service_order_services",
+    price=_money("l.unit_price"),
+    total=_money("l.unit_price * l.quantity"),
+)
+_PART_LINES = _LINES.format(
+    key="part_id",
+    table="service_order_parts",
+    price=_money("l.unit_price"),
+    total=_money("l.unit_price * l.quantity"),
+)
+
+_DETAIL = f"""
+SELECT json_build_object(
+    {_SUMMARY_FIELDS},
+    'description', o.description,
+    'budget', json_build_object(
+        'services_total', {_money("o.services_total")},
+        'parts_total', {_money("o.parts_total")},
+        'total', {_money("o.services_total + o.parts_total")},
+        'sent_at', {_ts("o.budget_sent_at")},
+        'decision', o.budget_decision,
+        'decided_at', {_ts("o.budget_decided_at")}),
+    'services', {_SERVICE_LINES},
+    'parts', {_PART_LINES},
+    'history', coalesce((
+        SELECT json_agg(json_build_object(
+            'from_status', h.from_status, 'to_status', h.to_status,
+            'changed_at', {_ts("h.changed_at")},
+            'changed_by_staff_id', h.changed_by_staff_id,
+            'changed_by_customer_id', h.changed_by_customer_id,
+            'note', h.note) ORDER BY h.changed_at, h.id)
+        FROM service_order_status_history h WHERE h.service_order_id = o.id), '[]'::json)
+)::text
+FROM service_orders o
+WHERE o.id = :order_id AND {{scope}}
+"""
+
+
+# Who sees what: customers their orders, attendants and mechanics their unit, managers all.
+_SCOPES = {
+    "customer": "o.customer_id = :customer_id",
+    "unit": "o.unit_id = :unit_id",
+    "all": "TRUE",
+}
+
+
+def _scope(principal: Principal, unit_id: uuid.UUID | None = None) -> tuple[str, dict[str, Any]]:
+    if principal.is_customer:
+        return "customer", {"customer_id": principal.subject}
+    if principal.is_manager:
+        return ("unit", {"unit_id": unit_id}) if unit_id else ("all", {})
+    return "unit", {"unit_id": principal.unit_id}
+
+
+def _statements(name: str, template: str) -> dict[str, Prepared]:
+    return {
+        scope: Prepared(f"{name}_{scope}", template.replace("{scope}", where))
+        for scope, where in _SCOPES.items()
+    }
+
+
+_DETAILS = _statements("order_detail", _DETAIL)
+
+
+def order_detail(s: Session, principal: Principal, order_id: uuid.UUID) -> str | None:
+    """The order as JSON text, or None when it does not exist for this caller."""
+    scope, params = _scope(principal)
+    return _DETAILS[scope].execute(s, {"order_id": order_id, **params}).scalar_one_or_none()
+
+
+# The window count runs over ids only; the documents are built for the page's rows alone.
+_PAGE = f"""
+SELECT json_build_object({_SUMMARY_FIELDS})::text AS document, p.total
+FROM (
+    SELECT o.id, row_number() OVER (ORDER BY {{order_by}}) AS position,
+           count(*) OVER () AS total
+    FROM service_orders o
+    WHERE {{where}} AND {{scope}}
+    ORDER BY {{order_by}}
+    LIMIT :limit OFFSET :offset
+) p
+JOIN service_orders o ON o.id = p.id
+ORDER BY p.position
+"""
+_COUNT = "SELECT count(*) FROM service_orders o WHERE {where} AND {scope}"
+
+_ACTIVE = "o.queue_rank IS NOT NULL"  # the partial index ix_service_orders_active_queue
+_BY_STATUS = "o.status = ANY(:statuses)"
+_PAGES = {
+    "active": _statements(
+        "order_page_active",
+        _PAGE.format(where=_ACTIVE, scope="{scope}", order_by="o.queue_rank, o.opened_at, o.id"),
+    ),
+    "by_status": _statements(
+        "order_page_by_status",
+        _PAGE.format(
+            where=_BY_STATUS,
+            scope="{scope}",
+            order_by="coalesce(o.queue_rank, 9), o.opened_at, o.id",
+        ),
+    ),
+    "newest": _statements(
+        "order_page_newest",
+        _PAGE.format(where="TRUE", scope="{scope}", order_by="o.opened_at DESC, o.id"),
+    ),
+}
+_COUNTS = {
+    "active": _statements("order_count_active", _COUNT.format(where=_ACTIVE, scope="{scope}")),
+    "by_status": _statements(
+        "order_count_by_status", _COUNT.format(where=_BY_STATUS, scope="{scope}")
+    ),
+    "newest": _statements("order_count_newest", _COUNT.format(where="TRUE", scope="{scope}")),
+}
+
+
+def _page(
+    s: Session, kind: str, scope: str, params: dict[str, Any], page: int, page_size: int
+) -> tuple[str, int]:
+    """One query returns the page and the total (window count); an empty page asks COUNT."""
+    rows = (
+        _PAGES[kind][scope]
+        .execute(s, {**params, "limit": page_size, "offset": (page - 1) * page_size})
+        .all()
+    )
+    total = rows[0].total if rows else _COUNTS[kind][scope].execute(s, params).scalar_one()
+    return "[" + ",".join(row.document for row in rows) + "]", total
+
+
+def order_page(
+    s: Session,
+    principal: Principal,
+    *,
+    statuses: list[str] | None,
+    unit_id: uuid.UUID | None,
+    page: int,
+    page_size: int,
+) -> tuple[str, int]:
+    if unit_id is not None and not principal.is_manager and unit_id != principal.unit_id:
+        return "[]", 0  # a unit the caller cannot see
+    scope, params = _scope(principal, unit_id)
+    if statuses:
+        return _page(s, "by_status", scope, {**params, "statuses": list(statuses)}, page, page_size)
+    return _page(s, "active", scope, params, page, page_size)
+
+
+def customer_order_page(
+    s: Session, principal: Principal, page: int, page_size: int
+) -> tuple[str, int]:
+    scope, params = _scope(principal)
+    return _page(s, "newest", scope, params, page, page_size)
