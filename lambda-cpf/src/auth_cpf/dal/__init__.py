@@ -1,0 +1,1 @@
+"""Data access: a small repository over psycopg2."""

@@ -1,0 +1,1 @@
+"""Business rules, free of HTTP and of the database driver."""

@@ -1,0 +1,1 @@
+"""Typed configuration, records and exceptions shared by the layers."""
