@@ -4,7 +4,7 @@
 #   make test  every folder's lint and tests (what CI runs)
 PYTHON ?= python3
 # Folders with their own Makefile (future repositories), in dependency order.
-FOLDERS := oficina-flask lambda-cpf
+FOLDERS := oficina-flask lambda-cpf infra-kubernetes
 
 .PHONY: run test $(FOLDERS)
 
