@@ -1,12 +1,12 @@
 # Oficina monorepo: the two commands of the README.
 #   make run   the whole system locally: database, migrations, demo data, the API and the auth
 #              function behind a local gateway on one port (http://127.0.0.1:8000)
-#   make test  every folder's lint and tests (what CI runs)
+#   make test  every folder's lint and tests, then the end-to-end tests (what CI runs)
 PYTHON ?= python3
-# Folders with their own Makefile (future repositories), in dependency order.
-FOLDERS := oficina-flask lambda-cpf infra-kubernetes
+# Folders with their own Makefile (future repositories).
+FOLDERS := oficina-flask lambda-cpf infra-postgres infra-kubernetes
 
-.PHONY: run test $(FOLDERS)
+.PHONY: run test e2e
 
 run:
 	$(PYTHON) devstack/run.py
@@ -17,5 +17,13 @@ test:
 		echo "==> $$d: make lint test"; \
 		$(MAKE) --no-print-directory -C $$d lint test || failed="$$failed $$d"; \
 	done; \
+	echo "==> end to end (devstack/tests)"; \
+	$(MAKE) --no-print-directory e2e || failed="$$failed e2e"; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
-	echo "all folders passed: $(FOLDERS)"
+	echo "all passed: $(FOLDERS) e2e"
+
+# The stack of `make run`, driven through the gateway (uses oficina-flask's environment).
+e2e:
+	$(MAKE) --no-print-directory -C oficina-flask .venv/.synced
+	$(MAKE) --no-print-directory -C lambda-cpf .venv/.synced
+	oficina-flask/.venv/bin/python -m pytest -q -p no:cacheprovider devstack/tests
