@@ -9,6 +9,8 @@ from flask import Flask
 from oficina import config, errors
 from oficina.extensions import auth, db
 from oficina.extensions.api import Api
+from oficina.observability import logging as json_logging
+from oficina.observability import metrics, requests
 from oficina.resources import BLUEPRINTS
 
 API_DESCRIPTION = """Oficina's service-order API for the workshop staff and customers.
@@ -42,6 +44,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         },
         JSON_SORT_KEYS=False,
     )
+    json_logging.configure(app.config.get("LOG_LEVEL", "INFO"))
+    requests.init_app(app)
+    metrics.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     api = Api(app)

@@ -10,13 +10,14 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from oficina.domain import exceptions as dx
+from oficina.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,42 @@ _DOMAIN_STATUS: list[tuple[type[dx.DomainError], int]] = [
     (dx.ValidationFailed, 422),
     (dx.Conflict, 409),
 ]
+
+
+# Order-processing failures by endpoint (the alert the direction asked for).
+_ORDER_STAGES = {
+    "ServiceOrders": "open",
+    "ServiceOrderTransitions": "transition",
+    "BudgetApprove": "budget",
+    "BudgetReject": "budget",
+    "ServiceOrderItems": "items",
+}
+
+
+def _order_failure(reason: str) -> None:
+    endpoint = (request.endpoint or "").rpartition(".")[2]
+    if (
+        request.blueprint == "service-orders"
+        and endpoint in _ORDER_STAGES
+        and request.method != "GET"
+    ):
+        metrics.increment_now(
+            "oficina.orders.failures", stage=_ORDER_STAGES[endpoint], reason=reason
+        )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, dx.StockShortage):
+        return "stock_shortage"
+    if isinstance(exc, dx.InvalidTransition):
+        return "invalid_transition"
+    if isinstance(exc, dx.ValidationFailed):
+        return "validation"
+    if isinstance(exc, dx.Forbidden):
+        return "forbidden"
+    if isinstance(exc, dx.NotFound):
+        return "not_found"
+    return "conflict"
 
 
 def error_body(status: int, message: str, **extra: Any) -> dict[str, Any]:
@@ -44,6 +81,7 @@ def error_response(status: int, message: str, **extra: Any) -> tuple[Response, i
 
 def _domain(exc: dx.DomainError) -> ResponseReturnValue:
     status = next(code for cls, code in _DOMAIN_STATUS if isinstance(exc, cls))
+    _order_failure(_reason(exc))
     if isinstance(exc, dx.ValidationFailed):
         return error_response(status, exc.message, errors={"json": {exc.field: [exc.message]}})
     return error_response(status, exc.message, **exc.details)
@@ -52,20 +90,26 @@ def _domain(exc: dx.DomainError) -> ResponseReturnValue:
 def _integrity(exc: IntegrityError) -> ResponseReturnValue:
     constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
     log.info("integrity error", extra={"constraint": constraint})
+    _order_failure("conflict")
     return error_response(409, "the request conflicts with existing data", constraint=constraint)
 
 
 def _stale(_exc: StaleDataError) -> ResponseReturnValue:
+    _order_failure("conflict")
     return error_response(409, "the resource was modified concurrently; read it again and retry")
 
 
 def _database_down(_exc: OperationalError) -> ResponseReturnValue:
     log.exception("database unavailable")
+    metrics.increment_now("oficina.integration.errors", integration="database", kind="unavailable")
+    _order_failure("database_error")
     return error_response(503, "the database is unavailable; try again shortly")
 
 
 def _http(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
+    if status in (400, 422):
+        _order_failure("validation")
     data = getattr(exc, "data", None) or {}
     message = data.get("message") or exc.description or HTTPStatus(status).phrase
     if status == 400 and not data.get("message"):

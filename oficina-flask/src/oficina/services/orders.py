@@ -46,6 +46,8 @@ from oficina.models import (
     Unit,
     Vehicle,
 )
+from oficina.observability import metrics
+from oficina.observability import orders as observe
 from oficina.services.common import get_referenced
 
 S = OrderStatus
@@ -216,6 +218,7 @@ def open_order(
     s.add(order)
     s.flush()
     _record(s, order, principal, None, S.RECEIVED, "order opened")
+    observe.opened(s, order.unit_id)
     if idempotency_key:
         s.add(
             IdempotencyKey(
@@ -230,6 +233,7 @@ def open_order(
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its order.
         s.rollback()
+        metrics.discard_pending()
         replay = _replay(s, principal, idempotency_key, digest) if idempotency_key else None
         if replay is None:
             raise
@@ -332,6 +336,7 @@ def _move(
         _release_parts(s, order, principal)
     if target in FINAL_STATUSES:
         order.closed_at = now
+    observe.moved(s, order.id, order.unit_id, current.value, target.value)
     order.status = target.value
     _record(s, order, principal, current.value, target, note)
 

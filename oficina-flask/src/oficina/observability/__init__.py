@@ -1,0 +1,1 @@
+"""Logs, request correlation and metrics: the names follow docs/observability.md."""
