@@ -3,7 +3,8 @@
 1. each folder's own environment (its Makefile), 2. a database: DATABASE_URL, or an embedded
 PostgreSQL under .dev/pgdata, 3. migrations and demo data (oficina-flask), 4. the auth function's
 local adapter (lambda-cpf) with a dev key generated at run time into .dev/keys, 5. the API
-(gunicorn), 6. the local gateway on one port. Ctrl-C stops everything.
+(gunicorn) and the outbox relay (events to .dev/outbox/events.jsonl), 6. the local gateway on
+one port. Ctrl-C stops everything.
 Standard library only, so it runs before any virtual environment exists.
 """
 
@@ -93,8 +94,14 @@ def start(port: int, *, quiet: bool = False) -> tuple[list[subprocess.Popen], ob
              "JWT_ISSUER": issuer, "JWT_AUDIENCE": "oficina-api",
              "JWT_JWKS_URL": f"http://127.0.0.1:{auth_port}/.well-known/jwks.json"})
     wait_for(f"http://127.0.0.1:{app_port}/health/ready", app, "the API")
+    # The outbox relay publishes customer notifications to a local file instead of SNS.
+    relay = subprocess.Popen(
+        [APP / ".venv/bin/python", "-m", "oficina.outbox.relay", "--interval", "1"],
+        cwd=APP, stdout=out, stderr=out,
+        env={**env, "OUTBOX_TRANSPORT": "file",
+             "OUTBOX_FILE": str(DEV / "outbox" / "events.jsonl")})
     gateway = serve(port, {"auth": ("127.0.0.1", auth_port), "app": ("127.0.0.1", app_port)})
-    return [auth, app], gateway, {"database_url": database_url, "issuer": issuer}
+    return [auth, app, relay], gateway, {"database_url": database_url, "issuer": issuer}
 
 
 def stop(children: list[subprocess.Popen], gateway) -> None:

@@ -138,6 +138,7 @@ def app(database_url, signer):
 
 
 TABLES = [
+    "outbox_events",
     "idempotency_keys",
     "service_order_status_history",
     "service_order_parts",
@@ -330,3 +331,46 @@ def open_order(world):
         return response.json
 
     return _open
+
+
+@pytest.fixture
+def statsd(monkeypatch):
+    """A real UDP socket standing in for the Datadog Agent's DogStatsD port.
+
+    Returns a function that gives the packets received since its last call.
+    """
+    import socket
+
+    from oficina.observability import metrics
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    monkeypatch.setenv("DD_AGENT_HOST", "127.0.0.1")
+    monkeypatch.setenv("DD_DOGSTATSD_PORT", str(sock.getsockname()[1]))
+    metrics.reset()
+
+    def received():
+        packets = []
+        sock.settimeout(0.3)
+        try:
+            while True:
+                packets.extend(sock.recv(65535).decode().splitlines())
+        except TimeoutError:
+            pass
+        return packets
+
+    yield received
+    metrics.reset()
+    sock.close()
+
+
+def parse_metric(packet: str):
+    """'name:value|type|#tag1,tag2' -> (name, value, type, {tags})."""
+    head, *rest = packet.split("|")
+    name, value = head.rsplit(":", 1)
+    tags = next((r[1:].split(",") for r in rest if r.startswith("#")), [])
+    return name, float(value), rest[0], set(tags)
+
+
+def find_metric(packets, name):
+    return [parse_metric(p) for p in packets if p.startswith(name + ":")]

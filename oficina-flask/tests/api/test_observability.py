@@ -1,12 +1,11 @@
 """The log contract, request correlation, masking and the DogStatsD metrics, each caused here."""
 
 import json
-import socket
 
-import pytest
 import structlog
 
-from oficina.observability import metrics, redact
+from oficina.observability import redact
+from tests.conftest import find_metric as _find
 
 CONTRACT = {
     "timestamp",
@@ -105,43 +104,6 @@ def test_logs_never_carry_planted_personal_data(world, capsys):
         "529.982.247-24",
     ]:
         assert secret not in out
-
-
-@pytest.fixture
-def statsd(monkeypatch):
-    """A real UDP socket standing in for the Datadog Agent's DogStatsD port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.settimeout(2)
-    monkeypatch.setenv("DD_AGENT_HOST", "127.0.0.1")
-    monkeypatch.setenv("DD_DOGSTATSD_PORT", str(sock.getsockname()[1]))
-    metrics.reset()
-
-    def received():
-        packets = []
-        sock.settimeout(0.3)
-        try:
-            while True:
-                packets.extend(sock.recv(65535).decode().splitlines())
-        except TimeoutError:
-            pass
-        return packets
-
-    yield received
-    metrics.reset()
-    sock.close()
-
-
-def _parse(packet):
-    """'name:value|type|#tag1,tag2' -> (name, value, type, {tags})."""
-    head, *rest = packet.split("|")
-    name, value = head.rsplit(":", 1)
-    tags = next((r[1:].split(",") for r in rest if r.startswith("#")), [])
-    return name, float(value), rest[0], set(tags)
-
-
-def _find(packets, name):
-    return [_parse(p) for p in packets if p.startswith(name + ":")]
 
 
 def test_order_metrics_are_emitted(world, open_order, statsd):

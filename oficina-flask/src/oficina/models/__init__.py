@@ -10,6 +10,7 @@ from oficina.models.orders import (
     ServiceOrder,
     StatusChange,
 )
+from oficina.models.outbox import OutboxEvent
 from oficina.models.people import Customer, StaffUser, Unit, Vehicle
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "IdempotencyKey",
     "OrderPart",
     "OrderService",
+    "OutboxEvent",
     "Part",
     "Service",
     "ServiceOrder",

@@ -71,6 +71,9 @@ def configure(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Without a local agent every metric would log a warning; the agent's absence is visible
+    # in Datadog itself (no data), so keep the client quiet.
+    logging.getLogger("datadog.dogstatsd").setLevel(logging.ERROR)
     structlog.configure(
         processors=[*SHARED_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),

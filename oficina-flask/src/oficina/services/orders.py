@@ -48,6 +48,7 @@ from oficina.models import (
 )
 from oficina.observability import metrics
 from oficina.observability import orders as observe
+from oficina.services import events
 from oficina.services.common import get_referenced
 
 S = OrderStatus
@@ -339,6 +340,7 @@ def _move(
     observe.moved(s, order.id, order.unit_id, current.value, target.value)
     order.status = target.value
     _record(s, order, principal, current.value, target, note)
+    events.record_status_event(s, order, target)
 
 
 def transition(

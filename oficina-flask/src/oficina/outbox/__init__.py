@@ -1,0 +1,1 @@
+"""The outbox relay: publishes pending events (at-least-once, in order per order)."""
