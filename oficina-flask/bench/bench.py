@@ -38,6 +38,18 @@ from oficina.demo.seed import seed  # noqa: E402
 
 ISSUER, AUDIENCE, PORT = "https://bench.oficina", "oficina-api", 8765
 TARGETS = {"read one order": 0.30, "list active (page of 20)": 0.20, "open an order": 0.10}
+TRACED_TARGET = 0.70
+# ddtrace settings of the container (infra-kubernetes ConfigMap). No agent runs here: traces go
+# to a closed local port, so the tracer does all its work and its flush fails fast.
+TRACING = {
+    "DD_SERVICE": "oficina-api",
+    "DD_ENV": "bench",
+    "DD_TRACE_AGENT_URL": "http://127.0.0.1:9",
+    "DD_INSTRUMENTATION_TELEMETRY_ENABLED": "false",
+    "DD_REMOTE_CONFIGURATION_ENABLED": "false",
+    "DD_TRACE_STARTUP_LOGS": "false",
+    "DD_DOGSTATSD_PORT": "9",
+}
 
 
 def _database() -> str:
@@ -62,15 +74,19 @@ def _keys(workdir: Path) -> tuple[rsa.RSAPrivateKey, Path]:
     return key, path
 
 
-def _serve(app_spec: str, env: dict[str, str]) -> subprocess.Popen:
+def _serve(app_spec: str, env: dict[str, str], traced: bool = False) -> subprocess.Popen:
+    bin_dir = Path(sys.executable).parent
+    prefix = [str(bin_dir / "ddtrace-run")] if traced else []
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - read back on failure
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "python:oficina.gunicorn_conf", app_spec],
+        [*prefix, str(bin_dir / "gunicorn"), "--config", "python:oficina.gunicorn_conf", app_spec],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
     )
-    deadline = time.monotonic() + 30
+    process.stderr = errors  # type: ignore[assignment]
+    deadline = time.monotonic() + 120  # worker boot is slow on a loaded machine
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=1)
@@ -81,6 +97,7 @@ def _serve(app_spec: str, env: dict[str, str]) -> subprocess.Popen:
             continue
         return process
     process.kill()
+    process.stderr.seek(0)
     raise SystemExit(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
 
 
@@ -89,11 +106,14 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if match is None:
+        raise SystemExit(f"unexpected wrk latency {value!r}")
+    number, unit = match.groups()
     return float(number) * _UNITS[unit]
 
 
@@ -200,21 +220,25 @@ def main() -> None:
         results["baseline: hello world"] = _wrk("/hello", args=args)
     finally:
         _stop(server)
-    server = _serve("oficina.app:create_app()", env)
-    try:
-        results["read one order"] = _wrk(f"/service-orders/{order_id}", args=args, token=token)
-        results["list active (page of 20)"] = _wrk(
-            "/service-orders?page_size=20", args=args, token=token
-        )
-        body = {
-            "customer_id": str(customer),
-            "vehicle_id": str(vehicle),
-            "services": [{"service_id": str(service)}],
-            "parts": [{"part_id": str(part), "quantity": 1}],
-        }
-        results["open an order"] = _wrk("/service-orders", args=args, token=token, body=body)
-    finally:
-        _stop(server)
+    body = {
+        "customer_id": str(customer),
+        "vehicle_id": str(vehicle),
+        "services": [{"service_id": str(service)}],
+        "parts": [{"part_id": str(part), "quantity": 1}],
+    }
+    endpoints = {
+        "read one order": {"path": f"/service-orders/{order_id}"},
+        "list active (page of 20)": {"path": "/service-orders?page_size=20"},
+        "open an order": {"path": "/service-orders", "body": body},
+    }
+    traced_results: dict[str, dict] = {}
+    for traced, sink in ((False, results), (True, traced_results)):
+        server = _serve("oficina.app:create_app()", {**env, **TRACING}, traced=traced)
+        try:
+            for name, spec in endpoints.items():
+                sink[name] = _wrk(spec["path"], args=args, token=token, body=spec.get("body"))
+        finally:
+            _stop(server)
 
     base = results["baseline: hello world"]["rps"]
     workers = env.get("GUNICORN_WORKERS", "auto (2 x CPU + 1)")
@@ -230,6 +254,12 @@ def main() -> None:
             f"{name:28} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} "
             f"{r['rps'] / base:7.2f} {target or '':>7} {verdict}"
         )
+
+    print(f"\nwith ddtrace-run (ratio to the same endpoint untraced; target {TRACED_TARGET})")
+    for name, r in traced_results.items():
+        ratio = r["rps"] / results[name]["rps"]
+        verdict = "ok" if ratio >= TRACED_TARGET else "BELOW"
+        print(f"{name:28} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {ratio:7.2f} {verdict}")
 
 
 if __name__ == "__main__":

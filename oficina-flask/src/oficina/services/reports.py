@@ -1,9 +1,10 @@
 """Average execution time, computed from the status history.
 
-Definitions (docs/adr/0006-time-in-status.md): a *visit* to a status starts at the history row
-that entered it and ends at the next history row of the same order. Only closed visits are
-averaged; an order still in a status counts as "open" with its current age. The *execution
-time* of an order is the sum of its IN_PROGRESS visits, for orders that reached COMPLETED.
+Definitions (docs/adr/0021-time-in-status-and-stages.md): a *visit* to a status starts at
+the history row that entered it and ends at the next history row of the same order. Only
+closed visits are averaged; an order still in a status counts as "open" with its current age.
+The *execution time* of an order is the sum of its IN_PROGRESS visits, for orders that reached
+COMPLETED.
 """
 
 from __future__ import annotations
