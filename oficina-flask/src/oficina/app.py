@@ -33,7 +33,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         API_SPEC_OPTIONS={
-            "info": {"description": API_DESCRIPTION},
+            "info": {
+                "description": API_DESCRIPTION,
+                "license": {"name": "Proprietary (Oficina)"},
+                "contact": {"name": "Oficina platform team"},
+            },
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

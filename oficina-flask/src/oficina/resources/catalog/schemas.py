@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from oficina.extensions.api import Schema, Timestamp
 
 
+def _money_range(value: Decimal) -> None:
+    if not Decimal("0") <= value <= Decimal("9999999999.99"):
+        raise ValidationError("must be between 0.00 and 9999999999.99")
+
+
+MONEY_DOC = {"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(\.\d{1,2})?$"}
+
+
 def money(**kwargs: Any) -> fields.Decimal:
-    """Exact money: two places, serialized as a string so no float ever touches it."""
+    """Exact money: two places, a string on the wire so no float ever touches it."""
+    metadata = {**MONEY_DOC, **kwargs.pop("metadata", {})}
     return fields.Decimal(
-        places=2, as_string=True, validate=validate.Range(min=0, max=9_999_999_999), **kwargs
+        places=2, as_string=True, validate=_money_range, metadata=metadata, **kwargs
     )
 
 
