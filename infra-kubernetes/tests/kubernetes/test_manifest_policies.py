@@ -147,7 +147,7 @@ def test_datadog_unified_service_tagging(overlay):
     (dep,) = get(docs, "Deployment", "oficina-flask")
     for labels in (dep["metadata"]["labels"], dep["spec"]["template"]["metadata"]["labels"]):
         assert labels["tags.datadoghq.com/env"] == env_name
-        assert labels["tags.datadoghq.com/service"] == "oficina-flask"
+        assert labels["tags.datadoghq.com/service"] == "oficina-api"
         assert re.match(r"^[0-9A-Za-z._-]+$", labels["tags.datadoghq.com/version"])
     (c,) = dep["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e.get("valueFrom", {}) for e in c["env"]}
