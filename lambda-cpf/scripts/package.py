@@ -2,10 +2,10 @@
 
 Steps: ``uv export`` the locked runtime dependencies (hashes included); ``pip install``
 them for ``manylinux_2_26_x86_64`` (+ ``manylinux2014``) / CPython 3.11 with
-``--only-binary=:all:`` into a staging
-folder; copy ``src/auth_cpf``; compile bytecode with hash-based (not mtime-based) ``.pyc`` and
-``/var/task`` as the recorded path; write the zip with sorted entries, fixed timestamps and
-fixed permissions. The same lock gives the same bytes.
+``--only-binary=:all:`` into a staging folder; copy ``src/auth_cpf`` and ``src/oficina_notify``
+(both functions, one zip, two handlers); compile bytecode with hash-based (not mtime-based)
+``.pyc`` and ``/var/task`` as the recorded path; write the zip with sorted entries, fixed
+timestamps and fixed permissions. The same lock gives the same bytes.
 
 boto3 and its dependencies are left out: the Lambda python3.11 runtime (and the
 public.ecr.aws/lambda/python:3.11 image) ship them, and only the Secrets Manager key loading
@@ -101,12 +101,17 @@ def _pip_env() -> dict[str, str]:
     return env
 
 
+# Both functions ship in the same zip (one artifact, two handlers; see README "Layout").
+PACKAGES = ("auth_cpf", "oficina_notify")
+
+
 def copy_source(staging: Path) -> None:
-    shutil.copytree(
-        ROOT / "src" / "auth_cpf",
-        staging / "auth_cpf",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / "src" / package,
+            staging / package,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
 
 
 def compile_bytecode(staging: Path) -> None:

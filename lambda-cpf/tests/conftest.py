@@ -235,3 +235,153 @@ def invoke(app: Any, context: FakeContext) -> Any:
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     yield monkeypatch
+
+
+# --------------------------------------------------------------------------- notification function
+# moto (in-process) stands in for SNS, SQS, SES and DynamoDB; a real UDP socket receives the
+# DogStatsD datagrams. Nothing here needs PostgreSQL.
+
+NOTIFY_REGION = "us-east-1"
+NOTIFY_SOURCE = "Oficina <no-reply@oficina.example>"
+NOTIFY_TABLE = "oficina-test-notifications-idempotency"
+
+
+def load_sqs_event(name: str) -> dict[str, Any]:
+    """An SQS event (Lambda event source mapping format) from ``tests/events``."""
+    return copy.deepcopy(json.loads((HERE / "events" / f"{name}.json").read_text()))
+
+
+class StatsdListener:
+    """A real UDP socket standing where the Datadog Extension's DogStatsD listens."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+
+    def packets(self) -> list[str]:
+
+        out: list[str] = []
+        while True:
+            try:
+                out.append(self.sock.recv(65_535).decode())
+            except TimeoutError:
+                return out
+
+    def parsed(self) -> list[tuple[str, int, str, set[str]]]:
+        """``name:value|type|#tags`` -> (name, value, type, tags)."""
+        rows = []
+        for packet in self.packets():
+            head, _, tags = packet.partition("|#")
+            name_value, _, kind = head.partition("|")
+            name, _, value = name_value.partition(":")
+            rows.append((name, int(value), kind, set(tags.split(",")) if tags else set()))
+        return rows
+
+
+@pytest.fixture
+def statsd() -> Iterator[StatsdListener]:
+    listener = StatsdListener()
+    yield listener
+    listener.sock.close()
+
+
+@dataclass
+class NotifyAws:
+    session: Any
+    topic_arn: str
+    queue_url: str
+    dlq_url: str
+
+    def client(self, name: str) -> Any:
+        return self.session.client(name, region_name=NOTIFY_REGION)
+
+
+@pytest.fixture
+def notify_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyAws]:
+    """The notification path as Terraform builds it: SNS FIFO -> SQS FIFO (raw) -> DLQ."""
+    import boto3
+    from moto import mock_aws
+
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": NOTIFY_REGION,
+        "AWS_REGION": NOTIFY_REGION,
+    }.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        session = boto3.session.Session(region_name=NOTIFY_REGION)
+        sqs = session.client("sqs")
+        dlq_url = sqs.create_queue(
+            QueueName="oficina-test-notifications-dlq.fifo",
+            Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "false"},
+        )["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        queue_url = sqs.create_queue(
+            QueueName="oficina-test-notifications.fifo",
+            Attributes={
+                "FifoQueue": "true",
+                "VisibilityTimeout": "0",
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}),
+            },
+        )["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        sns = session.client("sns")
+        topic_arn = sns.create_topic(
+            Name="oficina-test-order-events.fifo",
+            Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "false"},
+        )["TopicArn"]
+        sns.subscribe(
+            TopicArn=topic_arn,
+            Protocol="sqs",
+            Endpoint=queue_arn,
+            Attributes={"RawMessageDelivery": "true"},
+        )
+        session.client("ses").verify_email_identity(EmailAddress="no-reply@oficina.example")
+        dynamodb = session.client("dynamodb")
+        dynamodb.create_table(
+            TableName=NOTIFY_TABLE,
+            KeySchema=[{"AttributeName": "event_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "event_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        dynamodb.update_time_to_live(
+            TableName=NOTIFY_TABLE,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+        )
+        yield NotifyAws(session, topic_arn, queue_url, dlq_url)
+
+
+def notify_env(statsd: StatsdListener) -> dict[str, str]:
+    return {
+        "NOTIFY_IDEMPOTENCY_TABLE": NOTIFY_TABLE,
+        "NOTIFY_EMAIL_SOURCE": NOTIFY_SOURCE,
+        "DD_AGENT_HOST": "127.0.0.1",
+        "DD_DOGSTATSD_PORT": str(statsd.port),
+        "DD_SERVICE": "oficina-notify",
+        "DD_ENV": "test",
+        "DD_VERSION": "1.2.3",
+    }
+
+
+def ses_sent(aws: NotifyAws) -> list[Any]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][NOTIFY_REGION].sent_messages)
+
+
+def sms_sent(aws: NotifyAws) -> list[tuple[Any, ...]]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    return list(sns_backends[DEFAULT_ACCOUNT_ID][NOTIFY_REGION].sms_messages.values())

@@ -50,6 +50,8 @@ def test_build_twice_same_bytes_and_the_zip_runs(tmp_path, key_dir):
         names = zf.namelist()
         zf.extractall(unpacked)
     assert "auth_cpf/handler.py" in names
+    assert "oficina_notify/handler.py" in names
+    assert any(n.startswith("oficina_notify/__pycache__/handler.cpython-311") for n in names)
     assert any(n.startswith("auth_cpf/__pycache__/handler.cpython-311") for n in names)
     assert not any(n.startswith(("boto3/", "botocore/", "bin/")) for n in names)
     # The unpacked zip alone (no venv) imports the handler and serves the JWKS, as /var/task.

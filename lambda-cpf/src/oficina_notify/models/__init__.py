@@ -1,0 +1,1 @@
+"""Events, rendered messages, settings and typed exceptions of the notification function."""
