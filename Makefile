@@ -24,6 +24,6 @@ test:
 
 # The stack of `make run`, driven through the gateway (uses oficina-flask's environment).
 e2e:
-	$(MAKE) --no-print-directory -C oficina-flask .venv/.synced
+	$(MAKE) --no-print-directory -C oficina-flask .venv/.synced tools/node_modules/.installed
 	$(MAKE) --no-print-directory -C lambda-cpf .venv/.synced
 	oficina-flask/.venv/bin/python -m pytest -q -p no:cacheprovider devstack/tests

@@ -36,7 +36,9 @@ def make_handler(backends: dict[str, tuple[str, int]]) -> type[BaseHTTPRequestHa
             host, port = backends[route(self.command, path)]
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            # Case-insensitively replaced: a duplicate header would reach the app joined by ",".
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() not in HOP_BY_HOP | {"x-request-id"}}
             request_id = self.headers.get("X-Request-ID") or str(uuid.uuid4())
             headers["X-Request-ID"] = request_id
             try:

@@ -3,7 +3,8 @@
 1. each folder's own environment (its Makefile), 2. a database: DATABASE_URL, or an embedded
 PostgreSQL under .dev/pgdata, 3. migrations and demo data (oficina-flask), 4. the auth function's
 local adapter (lambda-cpf) with a dev key generated at run time into .dev/keys, 5. the API
-(gunicorn) and the outbox relay (events to .dev/outbox/events.jsonl), 6. the local gateway on
+(gunicorn), the outbox relay (events to .dev/outbox/events.jsonl) and the notification
+function's local runner (deliveries to .dev/outbox/deliveries.jsonl), 6. the local gateway on
 one port. Ctrl-C stops everything.
 Standard library only, so it runs before any virtual environment exists.
 """
@@ -37,7 +38,8 @@ Oficina is running on http://127.0.0.1:{port}   (Swagger UI: /docs, OpenAPI: /op
   curl -s localhost:{port}/service-orders -H "Authorization: Bearer $TOKEN"
 
 Demo staff (password "oficina-demo"): attendant 529.982.247-25, mechanic 111.444.777-35,
-manager 390.533.447-05. Ctrl-C stops.
+manager 390.533.447-05. Customer notifications (budget ready, car ready) are written to
+.dev/outbox/deliveries.jsonl. Ctrl-C stops.
 """
 
 
@@ -60,7 +62,8 @@ def wait_for(url: str, process: subprocess.Popen, what: str, seconds: float = 60
     raise SystemExit(f"{what} did not answer at {url}")
 
 
-def start(port: int, *, quiet: bool = False) -> tuple[list[subprocess.Popen], object, dict]:
+def start(port: int, *, quiet: bool = False,
+          outbox: Path = DEV / "outbox") -> tuple[list[subprocess.Popen], object, dict]:
     """Bring the stack up; return the child processes, the gateway server and the settings."""
     for folder in (APP, AUTH):
         sh("make", "--no-print-directory", "-s", ".venv/.synced", cwd=folder)
@@ -99,9 +102,14 @@ def start(port: int, *, quiet: bool = False) -> tuple[list[subprocess.Popen], ob
         [APP / ".venv/bin/python", "-m", "oficina.outbox.relay", "--interval", "1"],
         cwd=APP, stdout=out, stderr=out,
         env={**env, "OUTBOX_TRANSPORT": "file",
-             "OUTBOX_FILE": str(DEV / "outbox" / "events.jsonl")})
+             "OUTBOX_FILE": str(outbox / "events.jsonl")})
     gateway = serve(port, {"auth": ("127.0.0.1", auth_port), "app": ("127.0.0.1", app_port)})
-    return [auth, app, relay], gateway, {"database_url": database_url, "issuer": issuer}
+    # The notification function's local runner sends them into a delivery log.
+    notify = subprocess.Popen(
+        [AUTH / ".venv/bin/python", "-m", "oficina_notify.local_runner", "--follow",
+         "--outbox", str(outbox), "--interval", "1"],
+        cwd=AUTH, stdout=out, stderr=out, env=env)
+    return [auth, app, relay, notify], gateway, {"database_url": database_url, "issuer": issuer}
 
 
 def stop(children: list[subprocess.Popen], gateway) -> None:
