@@ -43,7 +43,18 @@ def test_agent(tmp_path):
     port = _free_port()
     with open(tmp_path / "agent.log", "w") as out:
         agent = subprocess.Popen(
-            [BIN / "ddapm-test-agent", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT
+            # Its OTLP listeners get free ports too: the defaults may be taken by another agent.
+            [
+                BIN / "ddapm-test-agent",
+                "--port",
+                str(port),
+                "--otlp-http-port",
+                str(_free_port()),
+                "--otlp-grpc-port",
+                str(_free_port()),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         _wait(f"http://127.0.0.1:{port}/test/traces")
         yield f"http://127.0.0.1:{port}"

@@ -143,6 +143,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m oficina.outbox.relay")
     parser.add_argument("--once", action="store_true", help="drain once and exit (CronJob)")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between drains")
+    parser.add_argument(
+        "--heartbeat-file",
+        type=Path,
+        default=None,
+        help="touched after every drain (the liveness probe checks its age)",
+    )
     args = parser.parse_args()
     json_logging.configure(os.environ.get("LOG_LEVEL", "INFO"))
     engine = create_engine(os.environ["DATABASE_URL"], pool_size=2, max_overflow=0)
@@ -154,6 +160,8 @@ def main() -> None:
             pending, oldest = report_backlog(s)
         if sent:
             log.info("outbox.drained", sent=sent, pending=pending, oldest_age_seconds=oldest)
+        if args.heartbeat_file:
+            args.heartbeat_file.touch()
         if args.once:
             return
         time.sleep(args.interval)
