@@ -36,4 +36,6 @@ def render(spec: dict) -> str:
 
 
 if __name__ == "__main__":
-    Path(sys.argv[1]).write_text(render(live_spec()), encoding="utf-8")
+    target = Path(sys.argv[1])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(live_spec()), encoding="utf-8")
