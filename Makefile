@@ -4,7 +4,7 @@
 #   make test  every folder's lint and tests, then the end-to-end tests (what CI runs)
 PYTHON ?= python3
 # Folders with their own Makefile (future repositories).
-FOLDERS := oficina-flask lambda-cpf infra-postgres infra-kubernetes er-diagrams
+FOLDERS := oficina-flask lambda-cpf infra-postgres infra-kubernetes er-diagrams delivery
 
 .PHONY: run test e2e
 
@@ -26,4 +26,5 @@ test:
 e2e:
 	$(MAKE) --no-print-directory -C oficina-flask .venv/.synced tools/node_modules/.installed
 	$(MAKE) --no-print-directory -C lambda-cpf .venv/.synced
+	$(MAKE) --no-print-directory -C er-diagrams node_modules/.installed /usr/bin/chromium
 	oficina-flask/.venv/bin/python -m pytest -q -p no:cacheprovider devstack/tests
