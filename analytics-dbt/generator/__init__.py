@@ -1,0 +1,1 @@
+"""Deterministic data generator for the Oficina application schema (see generate.py)."""

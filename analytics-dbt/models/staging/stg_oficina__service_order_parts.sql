@@ -1,0 +1,7 @@
+select
+    id as service_order_part_id,
+    service_order_id,
+    part_id,
+    quantity,
+    cast(unit_price as numeric(12, 2)) as unit_price
+from {{ source('oficina', 'service_order_parts') }}

@@ -1,0 +1,227 @@
+"""`make bench`: 1,000,000 orders, full dbt build, one more day, incremental build, queries.
+
+Prints the figures (and writes them to target/bench.json): generation time, the full and the
+incremental `dbt build` (wall clock, and the models' own execution time from run_results.json),
+their ratio, and the dashboards' queries on the marts (median of repeated runs, plus the
+server's own execution time from EXPLAIN ANALYZE). Targets (issue 5): incremental <= 5% of
+full; each dashboard query <= 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from generator.generate import Config, extend, generate  # noqa: E402
+from scripts import dbenv  # noqa: E402
+from scripts.run_dbt import environment  # noqa: E402
+
+ROOT = dbenv.ROOT
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+# What the dashboards run: the Datadog Agent's custom queries (infra-kubernetes) and the HTML
+# dashboard (scripts/dashboard.py). %(today)s is the newest day in the marts.
+QUERIES = {
+    "datadog_daily_volume_today": """
+        SELECT unit_code, orders_opened, orders_completed, orders_delivered, orders_cancelled
+        FROM analytics.fct_daily_order_volume WHERE day = %(today)s""",
+    "datadog_status_time_today": """
+        SELECT unit_code, status, stage, visits, avg_minutes, p90_minutes
+        FROM analytics.fct_status_time_daily WHERE day = %(today)s""",
+    "volume_90_days_all_units": """
+        SELECT day, unit_code, orders_opened, orders_completed, orders_delivered,
+               orders_cancelled
+        FROM analytics.fct_daily_order_volume
+        WHERE day > %(today)s::date - 90 ORDER BY day, unit_code""",
+    "volume_365_days_one_unit": """
+        SELECT day, orders_opened, orders_completed, orders_delivered, orders_cancelled
+        FROM analytics.fct_daily_order_volume
+        WHERE unit_id = %(unit_id)s AND day > %(today)s::date - 365 ORDER BY day""",
+    "status_time_30_days_by_unit": """
+        SELECT unit_code, status, stage, sum(visits) AS visits,
+               round(sum(avg_minutes * visits) / sum(visits), 2) AS avg_minutes,
+               max(p90_minutes) AS worst_daily_p90
+        FROM analytics.fct_status_time_daily
+        WHERE day > %(today)s::date - 30 GROUP BY unit_code, status, stage""",
+    "open_status_age": """
+        SELECT unit_code, status, stage, open_orders, avg_age_minutes, max_age_minutes
+        FROM analytics.fct_open_status_age""",
+}
+
+# The incremental run's read of the sources: which orders got history rows since the last run.
+SOURCE_PROBE = """
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT h.service_order_id, h.to_status, h.changed_at, o.unit_id
+FROM public.service_order_status_history h
+JOIN public.service_orders o ON o.id = h.service_order_id
+WHERE h.service_order_id IN (
+    SELECT service_order_id FROM public.service_order_status_history
+    WHERE id > %(max_id)s OR changed_at >= %(since)s)
+"""
+
+
+def _rows(url: str, sql: str) -> list[tuple]:
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchall()
+
+
+def dbt(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    started = time.perf_counter()
+    subprocess.run([DBT, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    results = json.loads((ROOT / "target" / "run_results.json").read_text())["results"]
+    models = sum(r["execution_time"] for r in results if r["unique_id"].startswith("model."))
+    tests = sum(r["execution_time"] for r in results if not r["unique_id"].startswith("model."))
+    return {
+        "wall_s": round(wall, 2),
+        "models_s": round(models, 2),
+        "tests_s": round(tests, 2),
+        "nodes": len(results),
+    }
+
+
+def time_queries(url: str, repeat: int) -> dict[str, dict[str, float]]:
+    out = {}
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT max(day) FROM analytics.fct_daily_order_volume")
+        today = cur.fetchone()[0]
+        cur.execute("SELECT unit_id FROM analytics.stg_oficina__units ORDER BY unit_code LIMIT 1")
+        params = {"today": today, "unit_id": cur.fetchone()[0]}
+        for name, sql in QUERIES.items():
+            samples = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                cur.execute(sql, params)
+                rows = cur.fetchall()
+                samples.append((time.perf_counter() - started) * 1000)
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cur.fetchone()[0][0]
+            out[name] = {
+                "rows": len(rows),
+                "client_median_ms": round(statistics.median(samples), 2),
+                "client_max_ms": round(max(samples), 2),
+                "server_exec_ms": round(plan["Execution Time"], 2),
+                "top_node": plan["Plan"]["Node Type"],
+            }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="make bench")
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse",
+        type=int,
+        default=None,
+        metavar="DAYS_ALREADY_EXTENDED",
+        help="reuse a kept bench database (extended DAYS times before)",
+    )
+    args = parser.parse_args()
+
+    admin = dbenv.server_url()
+    name = "analytics_dbt_bench"
+    figures: dict[str, object] = {"orders": args.orders, "days": args.days}
+    if args.reuse is None:
+        url = dbenv.create_database(admin, name)
+    else:
+        url = dbenv.with_database(admin, name)
+    env = {**environment(), **dbenv.dbt_env(url)}
+    try:
+        cfg = Config(args.orders, args.days, extend_days=args.reuse or 0)
+        if args.reuse is None:
+            figures["app_schema"] = dbenv.app_schema(url)
+            started = time.perf_counter()
+            figures["generated"] = generate(url, cfg)
+            figures["generate_s"] = round(time.perf_counter() - started, 1)
+        else:
+            ((history,),) = _rows(url, "SELECT count(*) FROM service_order_status_history")
+            figures["generated"] = {"orders": args.orders, "history": history}
+            figures["generate_s"] = "reused"
+        print("generated:", figures["generated"], f"in {figures['generate_s']} s", flush=True)
+
+        figures["full_build"] = dbt(["build", "--full-refresh"], env)
+        print("full dbt build:", figures["full_build"], flush=True)
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute(
+                "SELECT max(history_id), max(entered_at) - interval '1 hour' "
+                "FROM analytics.int_order_status_visits"
+            )
+            max_id, since = cur.fetchone()
+
+        started = time.perf_counter()
+        figures["one_more_day"] = extend(url, cfg, 1)
+        figures["extend_s"] = round(time.perf_counter() - started, 1)
+        print("one more day:", figures["one_more_day"], flush=True)
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute(SOURCE_PROBE, {"max_id": max_id, "since": since})
+            figures["source_probe_plan"] = [r[0] for r in cur.fetchall()]
+
+        figures["incremental_build"] = dbt(["build"], env)
+        print("incremental dbt build:", figures["incremental_build"], flush=True)
+        full, inc = figures["full_build"], figures["incremental_build"]
+        figures["ratio_build_wall"] = round(inc["wall_s"] / full["wall_s"], 4)
+        figures["ratio_models"] = round(inc["models_s"] / full["models_s"], 4)
+        figures["queries"] = time_queries(url, args.repeat)
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute(
+                "SELECT pg_size_pretty(pg_total_relation_size("
+                "'analytics.int_order_status_visits')), "
+                "(SELECT count(*) FROM analytics.int_order_status_visits), "
+                "(SELECT count(*) FROM analytics.fct_status_time_daily), "
+                "(SELECT count(*) FROM analytics.fct_daily_order_volume)"
+            )
+            size, visits, st_rows, vol_rows = cur.fetchone()
+        figures["sizes"] = {
+            "int_order_status_visits": size,
+            "visits": visits,
+            "fct_status_time_daily_rows": st_rows,
+            "fct_daily_order_volume_rows": vol_rows,
+        }
+    finally:
+        out = ROOT / "target" / "bench.json"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps(figures, indent=2, default=str))
+        if not args.keep and args.reuse is None and not os.environ.get("BENCH_KEEP"):
+            dbenv.drop_database(admin, name)
+
+    print()
+    print(f"orders={args.orders} days={args.days} history_rows={figures['generated']['history']}")
+    print(f"generate: {figures['generate_s']} s, one more day: {figures['one_more_day']}")
+    print(
+        f"full dbt build:        {full['wall_s']:>8} s wall, models {full['models_s']} s, "
+        f"tests {full['tests_s']} s"
+    )
+    print(
+        f"incremental (+1 day):  {inc['wall_s']:>8} s wall, models {inc['models_s']} s, "
+        f"tests {inc['tests_s']} s"
+    )
+    print(
+        f"ratio incremental/full: wall {figures['ratio_build_wall']:.2%} (target <= 5%), "
+        f"models {figures['ratio_models']:.2%}"
+    )
+    for q, f in figures["queries"].items():
+        ok = "ok" if f["client_median_ms"] <= 20 else "OVER 20 ms"
+        print(
+            f"  {q:<30} {f['rows']:>6} rows  median {f['client_median_ms']:>7} ms  "
+            f"server {f['server_exec_ms']:>7} ms  {ok}"
+        )
+    print("source probe (incremental read of the history):")
+    for line in figures["source_probe_plan"]:
+        print("   ", line)
+
+
+if __name__ == "__main__":
+    main()
