@@ -89,6 +89,18 @@ def test_redaction_masks_documents_and_drops_secrets():
     assert redact.scrub("pedido 123 em 2026-12-01") == "pedido 123 em 2026-12-01"
 
 
+def test_trace_ids_are_never_mistaken_for_documents():
+    event = {
+        "dd.trace_id": "6b0e88a80000000085ed1b0209d627e6",
+        "dd.span_id": "12872950934605985",
+        "note": "trace 80000000085",
+    }
+    clean = redact.scrub(event)
+    assert clean["dd.trace_id"] == event["dd.trace_id"]
+    assert clean["dd.span_id"] == event["dd.span_id"]
+    assert clean["note"] == "trace ***.000.000-**"  # elsewhere the same digits are masked
+
+
 def test_logs_never_carry_planted_personal_data(world, capsys):
     capsys.readouterr()
     structlog.get_logger("test").warning("lookup", **PLANTED)

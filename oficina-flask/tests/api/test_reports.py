@@ -104,6 +104,20 @@ def test_report_numbers(world, engine):
     assert "Alinhamento" not in by_service  # c never executed
 
 
+def test_date_filters_are_sao_paulo_days(world, engine):
+    # Left RECEIVED at 01:30 UTC on Nov 3 = 22:30 on Nov 2 in São Paulo: it counts on Nov 2.
+    a = _bare_order(engine, world, world.services[0])
+    _history(engine, a, [("RECEIVED", 60 * 17), ("IN_DIAGNOSIS", 60 * 17 + 30)])
+    report = world.as_("manager").get(
+        "/reports/service-execution-time?from=2026-11-02&to=2026-11-02"
+    )
+    assert {r["status"]: r["visits"] for r in report.json["by_status"]}["RECEIVED"] == 1
+    next_day = world.as_("manager").get(
+        "/reports/service-execution-time?from=2026-11-03&to=2026-11-03"
+    )
+    assert {r["status"]: r["visits"] for r in next_day.json["by_status"]}["RECEIVED"] == 0
+
+
 def test_report_date_filter_and_bad_range(world, engine):
     a = _bare_order(engine, world, world.services[0])
     _history(engine, a, [("RECEIVED", 0), ("IN_DIAGNOSIS", 10)])

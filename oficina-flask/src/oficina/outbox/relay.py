@@ -117,12 +117,22 @@ def report_backlog(s: Session) -> tuple[int, float]:
     return pending, float(oldest or 0)
 
 
-def drain(sessions: Callable[[], Session], transport: Transport, batch_size: int = 100) -> int:
-    """Cycle until a cycle publishes nothing; return how many were sent."""
+def drain(
+    sessions: Callable[[], Session],
+    transport: Transport,
+    batch_size: int = 100,
+    on_cycle: Callable[[], None] | None = None,
+) -> int:
+    """Cycle until a cycle publishes nothing; return how many were sent.
+
+    ``on_cycle`` runs after every cycle (the heartbeat: a long drain is progress, not a hang).
+    """
     total = 0
     while True:
         with sessions() as s:
             result = run_cycle(s, transport, batch_size)
+        if on_cycle is not None:
+            on_cycle()
         total += result.sent
         if result.sent == 0:
             return total
@@ -154,14 +164,15 @@ def main() -> None:
     engine = create_engine(os.environ["DATABASE_URL"], pool_size=2, max_overflow=0)
     sessions = sessionmaker(engine)
     transport = transport_from_env()
+    heartbeat = args.heartbeat_file.touch if args.heartbeat_file else None
     while True:
-        sent = drain(sessions, transport)
+        sent = drain(sessions, transport, on_cycle=heartbeat)
         with sessions() as s:
             pending, oldest = report_backlog(s)
         if sent:
             log.info("outbox.drained", sent=sent, pending=pending, oldest_age_seconds=oldest)
-        if args.heartbeat_file:
-            args.heartbeat_file.touch()
+        if heartbeat:
+            heartbeat()  # also when there was nothing to drain
         if args.once:
             return
         time.sleep(args.interval)

@@ -4,7 +4,7 @@ Definitions (docs/adr/0021-time-in-status-and-stages.md): a *visit* to a status 
 the history row that entered it and ends at the next history row of the same order. Only
 closed visits are averaged; an order still in a status counts as "open" with its current age.
 The *execution time* of an order is the sum of its IN_PROGRESS visits, for orders that reached
-COMPLETED.
+COMPLETED. Date filters are calendar days in America/Sao_Paulo, as in the marts.
 """
 
 from __future__ import annotations
@@ -48,9 +48,12 @@ SELECT status,
            FILTER (WHERE left_at IS NULL) AS open_avg_age_minutes
 FROM visits
 WHERE status NOT IN ('DELIVERED', 'CANCELLED')
-  AND (CAST(:date_from AS date) IS NULL OR coalesce(left_at, now()) >= CAST(:date_from AS date))
+  AND (CAST(:date_from AS date) IS NULL
+       OR (coalesce(left_at, now()) AT TIME ZONE 'America/Sao_Paulo')::date
+          >= CAST(:date_from AS date))
   AND (CAST(:date_to AS date) IS NULL
-       OR coalesce(left_at, now()) < CAST(:date_to AS date) + 1)
+       OR (coalesce(left_at, now()) AT TIME ZONE 'America/Sao_Paulo')::date
+          <= CAST(:date_to AS date))
 GROUP BY status
 """
 )
@@ -78,8 +81,10 @@ SELECT s.id AS service_id,
 FROM execution e
 JOIN service_order_services os ON os.service_order_id = e.service_order_id
 JOIN services s ON s.id = os.service_id
-WHERE (CAST(:date_from AS date) IS NULL OR e.finished_at >= CAST(:date_from AS date))
-  AND (CAST(:date_to AS date) IS NULL OR e.finished_at < CAST(:date_to AS date) + 1)
+WHERE (CAST(:date_from AS date) IS NULL
+       OR (e.finished_at AT TIME ZONE 'America/Sao_Paulo')::date >= CAST(:date_from AS date))
+  AND (CAST(:date_to AS date) IS NULL
+       OR (e.finished_at AT TIME ZONE 'America/Sao_Paulo')::date <= CAST(:date_to AS date))
 GROUP BY s.id, s.name, s.estimated_minutes
 ORDER BY s.name
 """
