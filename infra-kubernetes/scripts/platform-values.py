@@ -6,8 +6,8 @@
     scripts/platform-values.py <env> outputs.json --postgres-outputs postgres.json --version <v>
 
 Run by the deploy pipeline after `terraform apply` (it needs the real state, hence AWS).
-The database secrets are infra-postgres' role secrets: oficina_app (DATABASE_URL) and
-oficina_owner (MIGRATIONS_DATABASE_URL, the schema owner).
+The database secrets are infra-postgres' role secrets: oficina_app (DATABASE_URL of the app and
+the outbox relay) and oficina_owner (MIGRATIONS_DATABASE_URL, the schema owner).
 """
 
 from __future__ import annotations
@@ -56,12 +56,15 @@ def values(env: str, outputs: dict, postgres: dict, version: str) -> dict[str, s
         "AWS_REGION": region.group(1),
         # Null in the Learner Lab (no IRSA role): the learner-lab component removes the annotation.
         "APP_ROLE_ARN": out("app_irsa_role_arn") or "none",
+        "RELAY_ROLE_ARN": out("relay_irsa_role_arn") or "none",
         "TARGET_GROUP_ARN": out("target_group_arn"),
         "JWT_ISSUER": issuer,
         "JWT_JWKS_URL": f"{issuer}/.well-known/jwks.json",
         "VPC_CIDR": out("vpc_cidr_block"),
         "APP_DB_SECRET": secrets[APP_ROLE],
         "MIGRATIONS_DB_SECRET": secrets[OWNER_ROLE],
+        # lambda-cpf's order_events_topic_arn, passed through this folder's tfvars and output.
+        "OUTBOX_TOPIC_ARN": out("order_events_topic_arn"),
     }
 
 

@@ -113,9 +113,16 @@ def test_the_extractor_sees_every_form():
 def test_the_pods_service_tag_is_the_catalog_service():
     import yaml
 
-    deployment = yaml.safe_load(
-        (catalog.HERE.parents[1] / "kubernetes" / "base" / "deployment.yaml").read_text()
-    )
-    label = deployment["spec"]["template"]["metadata"]["labels"]["tags.datadoghq.com/service"]
+    path = catalog.HERE.parents[1] / "kubernetes" / "base" / "deployment.yaml"
+    deployments = {d["metadata"]["name"]: d for d in yaml.safe_load_all(path.read_text()) if d}
+    labels = {
+        name: d["spec"]["template"]["metadata"]["labels"]["tags.datadoghq.com/service"]
+        for name, d in deployments.items()
+    }
+    # The app's traces are the APM metrics of the catalog; every pod's service is a catalog name.
     integrations = catalog._section(catalog.catalog_text(), "Metrics from Datadog integrations")
-    assert f"`service:{label}`" in integrations
+    assert f"`service:{labels['oficina-flask']}`" in integrations
+    services = catalog._section(catalog.catalog_text(), "Service names")
+    assert labels == {"oficina-flask": "oficina-api", "oficina-outbox-relay": "oficina-relay"}
+    for label in labels.values():
+        assert f"| `{label}` |" in services, label

@@ -14,6 +14,10 @@ DIGEST = re.compile(
     r"^[a-z0-9.-]+\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/oficina-flask@sha256:[0-9a-f]{64}$"
 )
 GATEWAY_TIMEOUT_S = 30  # HTTP API integration timeout (terraform/modules/api-gateway)
+RELAY = "oficina-outbox-relay"
+RELAY_COMMAND = ["python", "-m", "oficina.outbox.relay", "--interval", "1", "--heartbeat-file"]
+# oficina-flask's relay opens create_engine(DATABASE_URL, pool_size=2, max_overflow=0).
+RELAY_POOL = 2
 
 
 @pytest.fixture(scope="module", params=OVERLAYS)
@@ -258,6 +262,138 @@ def test_learner_lab_variant_drops_irsa(rendered):
     assert "eks.amazonaws.com/role-arn" not in sa["metadata"].get("annotations", {})
 
 
+# ---- the outbox relay (issue 8): a worker of the same image publishing the outbox to SNS
+
+
+def relay(docs):
+    (dep,) = get(docs, "Deployment", RELAY)
+    (c,) = dep["spec"]["template"]["spec"]["containers"]
+    return dep, c
+
+
+def test_relay_runs_the_same_image_as_the_app_with_its_own_command(overlay):
+    _, docs = overlay
+    dep, c = relay(docs)
+    (app,) = get(docs, "Deployment", "oficina-flask")
+    assert c["image"] == app["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert DIGEST.match(c["image"]), c["image"]
+    assert c["command"][: len(RELAY_COMMAND)] == RELAY_COMMAND
+    assert c["command"][len(RELAY_COMMAND)].startswith("/tmp/"), "heartbeat on the emptyDir"
+    assert "ports" not in c, "a worker listens on nothing"
+    # No HPA owns it: one replica, and no Service, HPA or PDB selects its pods.
+    assert dep["spec"]["replicas"] == 1
+    labels = dep["spec"]["template"]["metadata"]["labels"]
+    assert dep["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    for kind in ("Service", "PodDisruptionBudget"):
+        for obj in get(docs, kind):
+            selector = obj["spec"]["selector"]
+            selector = selector.get("matchLabels", selector)
+            assert not selector.items() <= labels.items(), f"{kind} selects the relay"
+    assert all(
+        h["spec"]["scaleTargetRef"]["name"] != RELAY for h in get(docs, "HorizontalPodAutoscaler")
+    )
+    rolling = dep["spec"]["strategy"]["rollingUpdate"]
+    assert rolling == {"maxSurge": 1, "maxUnavailable": 0}
+
+
+def test_relay_liveness_checks_the_heartbeat(overlay):
+    _, docs = overlay
+    _, c = relay(docs)
+    heartbeat = c["command"][c["command"].index("--heartbeat-file") + 1]
+    for probe in ("livenessProbe", "startupProbe"):
+        command = " ".join(c[probe]["exec"]["command"])
+        assert f"find {heartbeat} -mmin -1" in command, probe
+    liveness = c["livenessProbe"]
+    # Restarted once the heartbeat is over a minute old for the whole failure window.
+    assert liveness["periodSeconds"] * liveness["failureThreshold"] <= 120
+    assert "readinessProbe" not in c, "no traffic to gate: the startupProbe gates the rollout"
+
+
+def test_relay_environment(overlay):
+    env_name, docs = overlay
+    dep, c = relay(docs)
+    env = {e["name"]: e for e in c["env"]}
+    (app,) = get(docs, "Deployment", "oficina-flask")
+    app_env = {e["name"]: e for e in app["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["DATABASE_URL"] == app_env["DATABASE_URL"], "the runtime role, like the app"
+    (ref,) = c["envFrom"]
+    (cm,) = get(docs, "ConfigMap", ref["configMapRef"]["name"])
+    data = cm["data"]
+    assert data["OUTBOX_TRANSPORT"] == "sns"
+    assert re.match(
+        rf"^arn:aws:sns:{data['AWS_REGION']}:\d{{12}}:oficina-{env_name}-order-events\.fifo$",
+        data["OUTBOX_TOPIC_ARN"],
+    ), data["OUTBOX_TOPIC_ARN"]
+    assert data["AWS_DEFAULT_REGION"] == data["AWS_REGION"]
+    (store,) = get(docs, "SecretStore")
+    assert data["AWS_REGION"] == store["spec"]["provider"]["aws"]["region"]
+    assert not {"JWT_ISSUER", "DB_POOL_SIZE"} & set(data), "the app's settings are not the relay's"
+    for labels in (dep["metadata"]["labels"], dep["spec"]["template"]["metadata"]["labels"]):
+        assert labels["tags.datadoghq.com/env"] == env_name
+        assert labels["tags.datadoghq.com/service"] == "oficina-relay"
+        assert (
+            labels["tags.datadoghq.com/version"]
+            == app["metadata"]["labels"]["tags.datadoghq.com/version"]
+        )
+    refs = {k: v.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") for k, v in env.items()}
+    for var in ("env", "service", "version"):
+        assert refs[f"DD_{var.upper()}"] == f"metadata.labels['tags.datadoghq.com/{var}']"
+    assert refs["DD_AGENT_HOST"] == "status.hostIP"
+
+
+def test_relay_has_its_own_service_account_with_irsa(overlay):
+    env_name, docs = overlay
+    dep, _ = relay(docs)
+    spec = dep["spec"]["template"]["spec"]
+    assert spec["serviceAccountName"] == RELAY
+    (sa,) = get(docs, "ServiceAccount", RELAY)
+    assert sa["automountServiceAccountToken"] is False
+    role = sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+    assert re.match(rf"^arn:aws:iam::\d{{12}}:role/oficina-{env_name}-relay$", role), role
+    (app_sa,) = get(docs, "ServiceAccount", "oficina-flask")
+    assert role != app_sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+
+
+def test_relay_network_policy_no_ingress_and_only_its_egress(overlay):
+    _, docs = overlay
+    dep, _ = relay(docs)
+    (policy,) = get(docs, "NetworkPolicy", RELAY)
+    spec = policy["spec"]
+    assert spec["podSelector"]["matchLabels"] == dep["spec"]["selector"]["matchLabels"]
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    assert "ingress" not in spec, "nothing connects to the relay"
+    ports = {(p["protocol"], p["port"]) for rule in spec["egress"] for p in rule["ports"]}
+    assert ports == {("UDP", 53), ("TCP", 53), ("TCP", 5432), ("UDP", 8125), ("TCP", 443)}
+    for rule in spec["egress"]:
+        if "0.0.0.0/0" in str(rule["to"]):
+            assert rule["ports"] == [{"protocol": "TCP", "port": 443}], "only HTTPS leaves the VPC"
+    (app,) = get(docs, "NetworkPolicy", "oficina-flask")
+
+    def db_peers(p):
+        return [
+            r["to"] for r in p["spec"]["egress"] if {"protocol": "TCP", "port": 5432} in r["ports"]
+        ]
+
+    assert db_peers(policy) == db_peers(app), "the database is reached as the app reaches it"
+    assert "169.254.169.254" not in str(spec), "IMDS only in the Learner Lab"
+
+
+@pytest.mark.parametrize("env", OVERLAYS)
+def test_learner_lab_relay_uses_labrole_through_imds(rendered, env):
+    out, _ = rendered
+    docs = validate.documents((out / f"{env}-learner-lab.yaml").read_text())
+    (sa,) = get(docs, "ServiceAccount", RELAY)
+    assert "eks.amazonaws.com/role-arn" not in sa["metadata"].get("annotations", {})
+    (policy,) = get(docs, "NetworkPolicy", RELAY)
+    imds = [r for r in policy["spec"]["egress"] if "169.254.169.254/32" in str(r["to"])]
+    assert imds == [
+        {
+            "to": [{"ipBlock": {"cidr": "169.254.169.254/32"}}],
+            "ports": [{"protocol": "TCP", "port": 80}],
+        }
+    ]
+
+
 # ---- capacity (README, "Capacity"): the numbers there are the manifests' numbers
 
 
@@ -284,6 +420,8 @@ def test_readme_capacity_table_matches_the_manifests(overlay):
     assert row, f"README capacity table has no row for {env}"
     cells = [c.strip().strip("*") for c in row.group(1).split("|")]
     assert cells[:4] == [str(pods), str(per_pod), str(pool), str(pods * per_pod * pool)]
-    total, max_connections = int(cells[6]), int(cells[7].split()[0].lstrip("~"))
-    assert total == pods * per_pod * pool + int(cells[4]) + int(cells[5])
+    relay_dep, _ = relay(docs)
+    assert cells[4] == str(relay_dep["spec"]["replicas"] * RELAY_POOL)
+    total, max_connections = int(cells[7]), int(cells[8].split()[0].lstrip("~"))
+    assert total == pods * per_pod * pool + sum(int(c) for c in cells[4:7])
     assert total < max_connections, "the connection budget does not fit the database"

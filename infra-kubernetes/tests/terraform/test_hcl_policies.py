@@ -250,3 +250,42 @@ def _data(cfg, dtype):
         for block in hcl2.loads(text, serialization_options=OPTIONS).get("data", []):
             out.extend(block.get(dtype, {}).items())
     return out
+
+
+def test_relay_role_publishes_only_to_the_topic_with_its_key():
+    """The outbox relay's IRSA role: sns:Publish on the order-events topic, the topic's key
+    only through SNS, trusted only by the relay's service account; nothing else."""
+    iam = load(MODULES / "workload-iam")
+    docs = dict(_data(iam, "aws_iam_policy_document"))
+    statements = {s["sid"]: s for s in docs["relay"]["statement"]}
+    assert set(statements) == {"PublishToTheOrderEventsTopic", "EncryptThroughSnsWithTheTopicsKey"}
+    publish = statements["PublishToTheOrderEventsTopic"]
+    assert publish["actions"] == ["sns:Publish"]
+    assert publish["resources"] == ["${var.relay_topic_arn}"]
+    kms = statements["EncryptThroughSnsWithTheTopicsKey"]
+    assert kms["actions"] == ["kms:GenerateDataKey", "kms:Decrypt"]
+    assert kms["resources"] == ["${var.relay_topic_kms_key_arn}"]
+    (via,) = kms["condition"]
+    assert via["variable"] == "kms:ViaService"
+    assert via["values"] == ["sns.${data.aws_region.current.name}.amazonaws.com"]
+    assert '"*"' not in json.dumps(docs["relay"])
+    (trust,) = docs["relay_assume"]["statement"]
+    subjects = [c["values"] for c in trust["condition"] if c["variable"].endswith(":sub")]
+    assert subjects == [["system:serviceaccount:${var.app_namespace}:${var.relay_service_account}"]]
+    assert iam.variables["relay_service_account"]["default"] == "oficina-outbox-relay"
+    role = iam.resource("aws_iam_role")["relay"]
+    assert role["assume_role_policy"] == "${data.aws_iam_policy_document.relay_assume[0].json}"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_relay_topic_comes_from_lambda_cpf_and_reaches_the_manifests(environment):
+    root = load(ENVS / environment)
+    wiring = root.modules["workload_iam"]
+    assert wiring["relay_topic_arn"] == "${var.order_events_topic_arn}"
+    assert wiring["relay_topic_kms_key_arn"] == "${var.order_events_kms_key_arn}"
+    tfvars = load_tfvars(ENVS / environment / "terraform.tfvars")
+    assert tfvars["order_events_topic_arn"].endswith(f":oficina-{environment}-order-events.fifo")
+    # platform-values.py reads these two outputs (OUTBOX_TOPIC_ARN, RELAY_ROLE_ARN).
+    outputs = (ENVS / environment / "outputs.tf").read_text()
+    assert 'output "order_events_topic_arn"' in outputs
+    assert 'output "relay_irsa_role_arn"' in outputs

@@ -103,4 +103,6 @@ module "workload_iam" {
   app_secret_name_patterns = var.app_secret_name_patterns
   app_secrets_kms_key_arns = var.app_secrets_kms_key_arns
   lbc_target_group_arns    = [module.internal_lb.target_group_arn]
+  relay_topic_arn          = var.order_events_topic_arn
+  relay_topic_kms_key_arn  = var.order_events_kms_key_arn
 }

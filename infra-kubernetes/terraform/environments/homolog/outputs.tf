@@ -58,6 +58,16 @@ output "app_irsa_role_arn" {
   value       = module.workload_iam.app_role_arn
 }
 
+output "relay_irsa_role_arn" {
+  description = "Role for the outbox relay's service account annotation eks.amazonaws.com/role-arn (null in the Learner Lab); lambda-cpf may list it in publisher_role_arns."
+  value       = module.workload_iam.relay_role_arn
+}
+
+output "order_events_topic_arn" {
+  description = "SNS FIFO topic the outbox relay publishes to (OUTBOX_TOPIC_ARN of the relay, through platform-values)."
+  value       = var.order_events_topic_arn
+}
+
 output "load_balancer_controller_role_arn" {
   description = "Pod Identity role of the AWS Load Balancer Controller (null in the Learner Lab)."
   value       = module.workload_iam.lbc_role_arn

@@ -172,3 +172,23 @@ variable "app_secrets_kms_key_arns" {
   type        = list(string)
   default     = []
 }
+
+variable "order_events_topic_arn" {
+  description = "SNS FIFO topic of the order events (lambda-cpf output order_events_topic_arn): the outbox relay publishes there (its role's sns:Publish and its OUTBOX_TOPIC_ARN)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+\\.fifo$", var.order_events_topic_arn))
+    error_message = "order_events_topic_arn must be the ARN of an SNS FIFO topic (ending in .fifo): lambda-cpf's output of that name."
+  }
+}
+
+variable "order_events_kms_key_arn" {
+  description = "KMS key of that topic (lambda-cpf output kms_key_arn): the relay's role may GenerateDataKey/Decrypt with it through SNS."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.order_events_kms_key_arn))
+    error_message = "order_events_kms_key_arn must be a KMS key ARN (arn:...:key/<id>, not an alias): lambda-cpf's output kms_key_arn."
+  }
+}

@@ -26,6 +26,8 @@ load_balancer_deletion_protection = true
 # Outputs of lambda-cpf's Terraform for this environment (placeholders: replace before apply).
 auth_lambda_function_arn = "arn:aws:lambda:us-east-1:222222222222:function:oficina-production-auth"
 auth_lambda_invoke_arn   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:222222222222:function:oficina-production-auth/invocations"
+order_events_topic_arn   = "arn:aws:sns:us-east-1:222222222222:oficina-production-order-events.fifo"
+order_events_kms_key_arn = "arn:aws:kms:us-east-1:222222222222:key/00000000-0000-0000-0000-000000000000"
 jwt_issuer               = null
 jwt_audience             = "oficina-api"
 

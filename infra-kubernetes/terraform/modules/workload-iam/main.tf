@@ -82,6 +82,72 @@ resource "aws_iam_role_policy" "app" {
   policy = data.aws_iam_policy_document.app_secrets[0].json
 }
 
+# ---- The outbox relay's service account (IRSA). python -m oficina.outbox.relay publishes the
+# pending outbox events to lambda-cpf's SNS FIFO topic; the topic is encrypted with
+# lambda-cpf's KMS key, so publishing also needs GenerateDataKey/Decrypt on that key, and only
+# through SNS. It reads no secret (its DATABASE_URL is the app's Secret, synced by External
+# Secrets with the app role).
+
+data "aws_iam_policy_document" "relay_assume" {
+  count = var.create ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [var.oidc_provider_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:sub"
+      values   = ["system:serviceaccount:${var.app_namespace}:${var.relay_service_account}"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "relay" {
+  count = var.create ? 1 : 0
+
+  statement {
+    sid       = "PublishToTheOrderEventsTopic"
+    actions   = ["sns:Publish"]
+    resources = [var.relay_topic_arn]
+  }
+
+  statement {
+    sid       = "EncryptThroughSnsWithTheTopicsKey"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [var.relay_topic_kms_key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sns.${data.aws_region.current.name}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "relay" {
+  count = var.create ? 1 : 0
+
+  name               = "${var.name}-relay"
+  description        = "IRSA role of ${var.app_namespace}/${var.relay_service_account}: publishes the outbox events to the order-events topic"
+  assume_role_policy = data.aws_iam_policy_document.relay_assume[0].json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "relay" {
+  count = var.create ? 1 : 0
+
+  name   = "publish-order-events"
+  role   = aws_iam_role.relay[0].id
+  policy = data.aws_iam_policy_document.relay[0].json
+}
+
 # ---- The AWS Load Balancer Controller (EKS Pod Identity). It is installed by Helm in the deploy
 # pipeline; here it only binds pods to the target group Terraform created, so its policy is
 # the TargetGroupBinding subset of the upstream policy, scoped to that target group.

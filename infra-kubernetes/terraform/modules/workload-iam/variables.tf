@@ -51,6 +51,32 @@ variable "app_secrets_kms_key_arns" {
   default     = []
 }
 
+variable "relay_service_account" {
+  description = "Service account of the outbox relay (same namespace as the app)."
+  type        = string
+  default     = "oficina-outbox-relay"
+}
+
+variable "relay_topic_arn" {
+  description = "SNS FIFO topic the outbox relay publishes to (lambda-cpf output order_events_topic_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+\\.fifo$", var.relay_topic_arn))
+    error_message = "relay_topic_arn must be the ARN of an SNS FIFO topic (ending in .fifo)."
+  }
+}
+
+variable "relay_topic_kms_key_arn" {
+  description = "KMS key encrypting that topic (lambda-cpf output kms_key_arn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.relay_topic_kms_key_arn))
+    error_message = "relay_topic_kms_key_arn must be a KMS key ARN (arn:...:key/<id>, not an alias)."
+  }
+}
+
 variable "lbc_namespace" {
   description = "Namespace of the AWS Load Balancer Controller."
   type        = string

@@ -32,7 +32,7 @@ run "learner_lab_creates_no_iam" {
   }
 
   assert {
-    condition     = output.app_irsa_role_arn == null && output.load_balancer_controller_role_arn == null
+    condition     = output.app_irsa_role_arn == null && output.relay_irsa_role_arn == null && output.load_balancer_controller_role_arn == null
     error_message = "with LabRole no workload role may be created"
   }
 }
@@ -63,4 +63,14 @@ run "public_endpoint_without_a_reason_is_rejected" {
   }
 
   expect_failures = [var.cluster_public_endpoint]
+}
+
+run "relay_publishes_only_to_an_sns_fifo_topic" {
+  command = plan
+
+  variables {
+    order_events_topic_arn = "arn:aws:sns:us-east-1:111111111111:oficina-order-events"
+  }
+
+  expect_failures = [var.order_events_topic_arn]
 }
