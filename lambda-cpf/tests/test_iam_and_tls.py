@@ -145,4 +145,5 @@ def test_build_app_wires_iam_auth(fake_aws, key_dir, context, capsys):
     result = app.resolve(load_event("post_token_customer"), context)
     assert result["statusCode"] == 503
     logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    logged = [e for e in logged if e["event"] == "auth.attempt"]
     assert logged[-1]["reason"] == "connect:OperationalError"  # token made, then refused

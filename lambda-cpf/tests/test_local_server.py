@@ -81,7 +81,7 @@ def test_token_over_real_http(server, seed, capsys):
     assert status == 404
     # Attempts handled on the server's threads are logged like in Lambda.
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
-    attempts = [e for e in lines if e.get("message") == "auth_attempt"]
+    attempts = [e for e in lines if e.get("event") == "auth.attempt"]
     assert [e["status"] for e in attempts] == [200, 400]
     assert all(e["service"] == "auth-cpf" for e in attempts)
     assert attempts[0]["request_id"] == "h-1"

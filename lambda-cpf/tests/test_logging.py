@@ -29,7 +29,7 @@ def test_attempt_logs_are_json_and_masked(invoke, capsys):
     invoke(load_event("post_token_customer", body={"cpf": UNKNOWN_CPF}))
     invoke(load_event("post_token_customer", body={"cpf": "529.982.247-24"}))
     out = capsys.readouterr().out
-    events = [e for e in _lines(out) if e["message"] == "auth_attempt"]
+    events = [e for e in _lines(out) if e["event"] == "auth.attempt"]
     assert [(e["outcome"], e["reason"], e["status"]) for e in events] == [
         ("issued", "ok", 200),
         ("denied", "wrong_password", 401),
@@ -62,7 +62,7 @@ def test_throttled_and_malformed_attempts_are_logged(invoke, capsys):
     for _ in range(4):
         invoke(load_event("post_token_customer", body={"cpf": UNKNOWN_CPF}))
     invoke(load_event("post_token_customer", body="{not json"))
-    events = [e for e in _lines(capsys.readouterr().out) if e["message"] == "auth_attempt"]
+    events = [e for e in _lines(capsys.readouterr().out) if e["event"] == "auth.attempt"]
     assert events[3]["outcome"] == "throttled" and events[3]["status"] == 429
     assert events[4]["outcome"] == "invalid_request"
     assert events[4]["reason"] == "malformed_request"
@@ -77,7 +77,7 @@ def test_database_down_is_logged_without_details(settings, context, capsys):
     app = build_app(dataclasses.replace(settings, database_url="postgresql://u@127.0.0.1:1/x"))
     capsys.readouterr()
     app.resolve(load_event("post_token_customer"), context)
-    (event,) = [e for e in _lines(capsys.readouterr().out) if e["message"] == "auth_attempt"]
+    (event,) = [e for e in _lines(capsys.readouterr().out) if e["event"] == "auth.attempt"]
     assert event["outcome"] == "unavailable"
     assert event["reason"].startswith("connect:")
 

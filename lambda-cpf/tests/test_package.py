@@ -54,6 +54,9 @@ def test_build_twice_same_bytes_and_the_zip_runs(tmp_path, key_dir):
     assert any(n.startswith("oficina_notify/__pycache__/handler.cpython-311") for n in names)
     assert any(n.startswith("auth_cpf/__pycache__/handler.cpython-311") for n in names)
     assert not any(n.startswith(("boto3/", "botocore/", "bin/")) for n in names)
+    # Tracing comes from the Datadog layer in AWS: ddtrace & co. are dev dependencies only.
+    dev_only = ("ddtrace/", "datadog_lambda/", "datadog/", "ddapm")
+    assert not any(n.startswith(dev_only) for n in names)
     # The unpacked zip alone (no venv) imports the handler and serves the JWKS, as /var/task.
     event_file = ROOT / "tests" / "events" / "get_jwks.json"
     script = (

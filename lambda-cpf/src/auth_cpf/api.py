@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
+import uuid
+from contextvars import ContextVar
 from typing import Any
 
 import structlog
@@ -17,6 +20,56 @@ from auth_cpf.models.errors import AuthError, MalformedRequest, TooManyAttempts
 MAX_BODY_BYTES = 4096
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:=+/-]{1,128}")
 _log = structlog.get_logger("auth_cpf.api")
+_ROUTES = frozenset({"/auth/token", "/.well-known/jwks.json", "/.well-known/openid-configuration"})
+_current_request_id: ContextVar[str] = ContextVar("auth_cpf_request_id", default="-")
+# The role of the principal signed in by this invocation (for the ``request`` event).
+_ROLE: ContextVar[str | None] = ContextVar("auth_cpf_role", default=None)
+
+
+def request_id_of(event: dict[str, Any]) -> str:
+    """The gateway's ``X-Request-ID`` when it is a sane token, else API Gateway's own request id
+    (``requestContext.requestId``), else a new UUID. Payload 2.0 headers are lower-cased."""
+    headers = event.get("headers") or {}
+    header = headers.get("x-request-id") if isinstance(headers, dict) else None
+    if isinstance(header, str) and _REQUEST_ID.fullmatch(header):
+        return header
+    context = event.get("requestContext") or {}
+    gateway_id = context.get("requestId") if isinstance(context, dict) else None
+    if isinstance(gateway_id, str) and _REQUEST_ID.fullmatch(gateway_id):
+        return gateway_id
+    return str(uuid.uuid4())
+
+
+class CorrelatedResolver(APIGatewayHttpResolver):
+    """Binds the invocation's ``request_id`` into every log line (structlog contextvars), and
+    logs one ``request`` event per invocation (log contract: method, route, status,
+    duration_ms, role)."""
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        rid = request_id_of(event)
+        token = _current_request_id.set(rid)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=rid)
+        result: dict[str, Any] = {}
+        try:
+            result = super().resolve(event, context)
+            return result
+        finally:
+            http = (event.get("requestContext") or {}).get("http") or {}
+            path = event.get("rawPath")
+            status = result.get("statusCode", 500)
+            _log.info(
+                "request",
+                method=http.get("method"),
+                route=path if path in _ROUTES else None,  # unknown paths: no cardinality
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                role=_ROLE.get(),
+            )
+            _ROLE.set(None)
+            structlog.contextvars.clear_contextvars()
+            _current_request_id.reset(token)
 
 
 def _json(status: int, body: object, request_id: str, **headers: str) -> Response:
@@ -31,7 +84,7 @@ def _json(status: int, body: object, request_id: str, **headers: str) -> Respons
 def build_resolver(
     settings: Settings, keys: KeyRing, authenticator: Authenticator
 ) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver()
+    app = CorrelatedResolver()
     jwks_body = json.dumps(keys.jwks(), separators=(",", ":"))
     discovery_body = json.dumps(
         {
@@ -60,11 +113,7 @@ def build_resolver(
     )
 
     def request_id() -> str:
-        event = app.current_event
-        header = (event.headers or {}).get("x-request-id")
-        if header and _REQUEST_ID.fullmatch(header):
-            return header
-        return event.request_context.request_id or "-"
+        return _current_request_id.get()
 
     @app.post("/auth/token")
     def issue_token() -> Response:
@@ -85,6 +134,7 @@ def build_resolver(
             except ValueError:
                 body = MalformedRequest("body is not valid JSON")
         token = authenticator.sign_in(body, rid)
+        _ROLE.set(token.role)
         return _json(200, token.body(), rid, **{"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     @app.get("/.well-known/jwks.json")

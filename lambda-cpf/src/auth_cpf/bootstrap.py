@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
-from auth_cpf import logs
+from auth_cpf import logs, metrics
 from auth_cpf.api import build_resolver
 from auth_cpf.dal.iam import rds_iam_token_provider
 from auth_cpf.dal.postgres import PostgresAuthRepository
@@ -27,7 +27,7 @@ def build_app(
     key_ring: keys.KeyRing | None = None,
     repository: AuthRepository | None = None,
 ) -> APIGatewayHttpResolver:
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.service, settings.env, settings.version)
     ring = key_ring or load_keys(settings)
     repo = repository or PostgresAuthRepository(
         settings.database_url,
@@ -44,5 +44,10 @@ def build_app(
         issuer,
         max_failed_attempts=settings.max_failed_attempts,
         window_seconds=settings.attempt_window_seconds,
+        stats=metrics.DogStatsd(
+            settings.statsd_host,
+            settings.statsd_port,
+            metrics.unified_tags(settings.service, settings.env, settings.version),
+        ),
     )
     return build_resolver(settings, ring, authenticator)

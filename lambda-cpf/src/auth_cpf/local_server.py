@@ -2,9 +2,13 @@
 
 ``python -m auth_cpf.local_server --port 8001`` serves ``POST /auth/token`` and
 ``GET /.well-known/*`` through ``auth_cpf.handler.lambda_handler`` — the same code path as in
-Lambda. Configuration comes from the same environment variables as in Lambda; when neither
-``AUTH_SIGNING_KEY_FILE`` nor ``AUTH_SIGNING_KEY_SECRET_ID`` is set, a dev key is generated into
-``.dev/signing-key.pem`` (git-ignored). One invocation at a time, as in a Lambda environment.
+Lambda. With ``--datadog`` the handler is called through the Datadog Lambda library's wrapper
+(``datadog_lambda.handler.handler`` with ``DD_LAMBDA_HANDLER``), exactly as the Datadog layer
+runs it in AWS: traces go to ``DD_TRACE_AGENT_URL`` (e.g. the APM test agent; a dev
+dependency, never in the zip). Configuration comes from the same environment variables as in
+Lambda; when neither ``AUTH_SIGNING_KEY_FILE`` nor ``AUTH_SIGNING_KEY_SECRET_ID`` is set, a dev
+key is generated into ``.dev/signing-key.pem`` (git-ignored). One invocation at a time, as in a
+Lambda environment.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -95,6 +99,8 @@ class _FakeContext:
     function_version = "$LATEST"
     memory_limit_in_mb = 256
     invoked_function_arn = "arn:aws:lambda:local:000000000000:function:auth-cpf-local"
+    client_context = None
+    identity = None
 
     def __init__(self) -> None:
         self.aws_request_id = str(uuid.uuid4())
@@ -154,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         default=int(os.environ.get("PORT", "8001")),
         help="0 picks a free port (printed on start)",
     )
+    parser.add_argument(
+        "--datadog",
+        action="store_true",
+        help="call the handler through datadog_lambda's wrapper, as the Datadog layer does",
+    )
     args = parser.parse_args(argv)
 
     if not os.environ.get("AUTH_SIGNING_KEY_FILE") and not os.environ.get(
@@ -166,12 +177,19 @@ def main(argv: list[str] | None = None) -> int:
     from auth_cpf.models.errors import ConfigError
 
     try:
-        from auth_cpf.handler import lambda_handler
+        if args.datadog:
+            os.environ.setdefault("DD_LAMBDA_HANDLER", "auth_cpf.handler.lambda_handler")
+            from datadog_lambda.handler import handler as lambda_handler
+        else:
+            from auth_cpf.handler import lambda_handler
     except ConfigError as exc:
         print(f"auth-cpf: {exc}", file=sys.stderr)
         return 2
 
-    server = ThreadingHTTPServer((args.host, args.port), make_handler_class(lambda_handler))
+    # ddtrace's Lambda integration arms a SIGALRM timeout flush, which only works on the main
+    # thread: under --datadog every invocation runs there (one at a time, as in Lambda anyway).
+    server_class = HTTPServer if args.datadog else ThreadingHTTPServer
+    server = server_class((args.host, args.port), make_handler_class(lambda_handler))
     host, port = server.server_address[:2]
     print(f"auth-cpf local adapter listening on http://{host}:{port}", flush=True)
     try:

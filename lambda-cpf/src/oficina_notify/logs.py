@@ -17,6 +17,13 @@ import structlog
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 _PHONE = re.compile(r"\+\d[\d\s().-]{6,}(\d{2})")
 _CPF_LIKE = re.compile(r"(?<!\d)\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?!\d)")
+_CNPJ_LIKE = re.compile(r"(?<!\d)\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}(?!\d)")
+_TRACE_KEYS = frozenset({"dd.trace_id", "dd.span_id"})
+_DUPLICATE_KEYS = frozenset({"dd.service", "dd.env", "dd.version"})
+# Keys whose values never reach a log line (compared lower-cased).
+SECRET_KEYS = frozenset(
+    {"password", "token", "access_token", "authorization", "cookie", "secret", "api_key"}
+)
 
 
 def mask_email(address: str) -> str:
@@ -39,16 +46,43 @@ def _scrub(value: Any) -> Any:
     if isinstance(value, str):
         value = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", value)
         value = _PHONE.sub(lambda m: f"+***{m.group(1)}", value)
+        value = _CNPJ_LIKE.sub("**.***.***/****-**", value)
         return _CPF_LIKE.sub("***.***.***-**", value)
     if isinstance(value, dict):
-        return {k: _scrub(v) for k, v in value.items()}
+        return {k: _scrub(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
     if isinstance(value, list | tuple):
         return [_scrub(v) for v in value]
     return value
 
 
 def scrub(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
-    return {k: _scrub(v) for k, v in event.items()}
+    # dd.trace_id / dd.span_id are ours: a 128-bit trace id in hex can hold an 11-digit run.
+    # dd.service / dd.env / dd.version (ddtrace's DD_LOGS_INJECTION) repeat service/env/version.
+    return {
+        k: v if k in _TRACE_KEYS else _scrub(v)
+        for k, v in event.items()
+        if str(k).lower() not in SECRET_KEYS and k not in _DUPLICATE_KEYS
+    }
+
+
+def add_trace_ids(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """``dd.trace_id`` / ``dd.span_id`` of the active span (ddtrace's correlation format).
+
+    ddtrace is never imported here: in Lambda the Datadog layer has already loaded it; when
+    nothing loaded it there is no span, and the cold start does not pay for it.
+    """
+    if sys.modules.get("ddtrace") is None:
+        return event
+    try:
+        from ddtrace.trace import tracer
+
+        context = tracer.get_log_correlation_context()
+    except Exception:  # pragma: no cover - a tracer problem never breaks a log line
+        return event
+    if str(context.get("dd.trace_id", "0")) not in {"0", ""}:
+        event.setdefault("dd.trace_id", str(context["dd.trace_id"]))
+        event.setdefault("dd.span_id", str(context["dd.span_id"]))
+    return event
 
 
 class _StdoutLogger:
@@ -75,6 +109,7 @@ def get_logger(service: str, env: str, version: str, level: str = "INFO") -> Any
             unified,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
+            add_trace_ids,
             structlog.processors.dict_tracebacks,
             scrub,
             structlog.processors.JSONRenderer(sort_keys=False),

@@ -7,12 +7,14 @@ from typing import Any, Protocol
 
 import structlog
 
+from auth_cpf import metrics
 from auth_cpf.logic import cpf as cpf_rules
 from auth_cpf.logic import passwords
 from auth_cpf.logic.throttle import attempt_key, retry_after
 from auth_cpf.logic.tokens import IssuedToken, TokenIssuer
 from auth_cpf.models.errors import (
     AuthError,
+    DatabaseUnavailable,
     InvalidCredentials,
     InvalidField,
     MalformedRequest,
@@ -90,32 +92,50 @@ class Authenticator:
         *,
         max_failed_attempts: int,
         window_seconds: int,
+        stats: metrics.DogStatsd | None = None,
     ) -> None:
         self._repo = repository
         self._issuer = issuer
         self._max = max_failed_attempts
         self._window = window_seconds
+        self._stats = stats
+
+    def _count(self, result: str, kind: str) -> None:
+        if self._stats is not None:
+            self._stats.increment(metrics.ATTEMPTS, result=result, kind=kind)
 
     def sign_in(self, body: Any, request_id: str) -> IssuedToken:
-        """Issue a token for ``body`` or raise an :class:`AuthError`; log the attempt either way."""
-        log = _log.bind(request_id=request_id, cpf="***.***.***-**", kind="unknown")
+        """Issue a token for ``body`` or raise an :class:`AuthError`; log and count the attempt
+        either way (``oficina.auth.attempts`` ``result``/``kind``, docs/observability.md)."""
+        kind = attempt_kind(body)
+        log = _log.bind(request_id=request_id, cpf="***.***.***-**", kind=kind)
         try:
             credentials = Credentials.from_body(body)
-            kind = "customer" if credentials.password is None else "staff"
-            log = log.bind(kind=kind)
             digits = cpf_rules.normalize(credentials.cpf_raw)
             log = log.bind(cpf=cpf_rules.mask(digits))
             token, principal = self._check(digits, credentials.password)
         except AuthError as error:
+            result = _result(error)
+            self._count(result, kind)
+            if isinstance(error, DatabaseUnavailable) and self._stats is not None:
+                self._stats.increment(
+                    metrics.INTEGRATION_ERRORS, integration="database", kind=_db_kind(error)
+                )
             log.warning(
-                "auth_attempt",
+                "auth.attempt",
+                result=result,
                 outcome=_outcome(error),
                 reason=getattr(error, "reason", error.code),
                 status=error.status_code,
             )
             raise
+        except Exception:
+            self._count("error", kind)  # a bug: the HTTP layer answers 500 and logs its type
+            raise
+        self._count("success", kind)
         log.info(
-            "auth_attempt",
+            "auth.attempt",
+            result="success",
             outcome="issued",
             reason="ok",
             status=200,
@@ -161,6 +181,24 @@ class Authenticator:
         if staff.role not in STAFF_ROLES:
             raise InvalidCredentials("unknown_role")
         return Principal.staff(staff)
+
+
+def attempt_kind(body: Any) -> str:
+    """``staff`` when the body carries a ``password`` field, else ``customer``: the flow the
+    caller attempted (also for bodies that are rejected before their fields are checked)."""
+    return "staff" if isinstance(body, dict) and "password" in body else "customer"
+
+
+def _result(error: AuthError) -> str:
+    """The ``result`` tag: denied (401), throttled (429), error (503), invalid (400/422)."""
+    return {401: "denied", 429: "throttled", 503: "error"}.get(error.status_code, "invalid")
+
+
+def _db_kind(error: DatabaseUnavailable) -> str:
+    """``kind`` of ``oficina.integration.errors``: connect, timeout, query or credentials."""
+    if error.reason == "statement_timeout":
+        return "timeout"
+    return error.reason.split(":", 1)[0]
 
 
 def _outcome(error: AuthError) -> str:

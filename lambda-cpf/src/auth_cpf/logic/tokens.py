@@ -17,6 +17,7 @@ class IssuedToken:
     access_token: str
     expires_in: int
     jti: str
+    role: str | None = None  # for the request log line; never in the response body
 
     def body(self) -> dict[str, object]:
         return {
@@ -52,4 +53,4 @@ class TokenIssuer:
         token = jwt.encode(
             claims, self._keys.private_key, algorithm="RS256", headers={"kid": self._keys.kid}
         )
-        return IssuedToken(access_token=token, expires_in=self._ttl, jti=jti)
+        return IssuedToken(access_token=token, expires_in=self._ttl, jti=jti, role=principal.role)

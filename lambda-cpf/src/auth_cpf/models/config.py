@@ -26,6 +26,11 @@ class Settings:
     db_iam_auth: bool = False
     db_sslmode: str | None = None
     log_level: str = "INFO"
+    statsd_host: str = "127.0.0.1"
+    statsd_port: int = 8125
+    service: str = "auth-cpf"
+    env: str = "local"
+    version: str = "0.1.0"
 
     @property
     def jwks_uri(self) -> str:
@@ -102,6 +107,11 @@ class Settings:
             db_iam_auth=iam_auth,
             db_sslmode=sslmode,
             log_level=log_level,
+            statsd_host=text("DD_AGENT_HOST", "127.0.0.1") or "127.0.0.1",
+            statsd_port=integer("DD_DOGSTATSD_PORT", 8125, 1, 65_535),
+            service=text("DD_SERVICE", "auth-cpf") or "auth-cpf",
+            env=text("DD_ENV", "local") or "local",
+            version=text("DD_VERSION", "0.1.0") or "0.1.0",
         )
         if 0 < settings.db_statement_timeout_ms < 50:
             problems.append("DB_STATEMENT_TIMEOUT_MS must be 0 (role default) or >= 50")

@@ -68,8 +68,9 @@ class Consumer:
         message_id = str(record.get("messageId", ""))
         receive_count = (record.get("attributes") or {}).get("ApproximateReceiveCount")
         structlog.contextvars.clear_contextvars()
+        # request_id is the event's own (bound once parsed); null for a message that cannot be.
         structlog.contextvars.bind_contextvars(
-            sqs_message_id=message_id, receive_count=receive_count
+            sqs_message_id=message_id, receive_count=receive_count, request_id=None
         )
         try:
             return self._process(record)

@@ -32,8 +32,12 @@ locals {
       DD_SERVERLESS_LOGS_ENABLED = "true"
       DD_CAPTURE_LAMBDA_PAYLOAD  = "false" # payloads carry CPF / e-mail / phone
       DD_MERGE_XRAY_TRACES       = "false"
-      DD_AGENT_HOST              = "127.0.0.1" # the extension's DogStatsD
-      DD_DOGSTATSD_PORT          = "8125"
+      # No inferred API Gateway / SQS span: aws.lambda is the local root, so it carries
+      # DD_VERSION (ddtrace tags version only on spans of the root's service) and continues the
+      # caller's trace directly (tests/test_tracing.py).
+      DD_TRACE_MANAGED_SERVICES = "false"
+      DD_AGENT_HOST             = "127.0.0.1" # the extension's DogStatsD
+      DD_DOGSTATSD_PORT         = "8125"
     },
     var.datadog_api_key_secret_arn == null ? {} : { DD_API_KEY_SECRET_ARN = var.datadog_api_key_secret_arn },
   )

@@ -113,6 +113,20 @@ run "learner_lab_creates_no_iam_and_uses_lab_role" {
     error_message = "with the Datadog layer, the wrapper calls our handler"
   }
   assert {
+    condition     = aws_lambda_function.notify.handler == "datadog_lambda.handler.handler" && aws_lambda_function.notify.environment[0].variables["DD_LAMBDA_HANDLER"] == "oficina_notify.handler.lambda_handler"
+    error_message = "with the Datadog layer, the wrapper calls the notification handler"
+  }
+  assert {
+    condition = alltrue([for vars in [aws_lambda_function.auth.environment[0].variables, aws_lambda_function.notify.environment[0].variables] :
+      vars["DD_TRACE_ENABLED"] == "true" && vars["DD_LOGS_INJECTION"] == "true" && vars["DD_MERGE_XRAY_TRACES"] == "false" &&
+    vars["DD_TRACE_MANAGED_SERVICES"] == "false" && vars["DD_ENV"] == var.environment && vars["DD_VERSION"] == var.version_tag && vars["DD_DOGSTATSD_PORT"] == "8125"])
+    error_message = "tracing on, logs injection on, X-Ray not merged, unified service tagging on both functions"
+  }
+  assert {
+    condition     = aws_lambda_function.auth.environment[0].variables["DD_SERVICE"] == "auth-cpf" && aws_lambda_function.notify.environment[0].variables["DD_SERVICE"] == "oficina-notify"
+    error_message = "service names of docs/observability.md"
+  }
+  assert {
     condition     = length(aws_lambda_function.notify.layers) == 2 && aws_lambda_function.notify.environment[0].variables["DD_CAPTURE_LAMBDA_PAYLOAD"] == "false"
     error_message = "Datadog layers attached; payloads (personal data) never captured"
   }
