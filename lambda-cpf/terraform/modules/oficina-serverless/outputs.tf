@@ -19,7 +19,7 @@ output "signing_key_secret_arn" {
 }
 
 output "order_events_topic_arn" {
-  description = "SNS FIFO topic the oficina-flask relay publishes to (its NOTIFICATIONS_TOPIC_ARN)."
+  description = "SNS FIFO topic the oficina-flask relay publishes to (its OUTBOX_TOPIC_ARN)."
   value       = aws_sns_topic.order_events.arn
 }
 
