@@ -4,7 +4,7 @@
 #   make test  every folder's lint and tests, then the end-to-end tests (what CI runs)
 PYTHON ?= python3
 # Folders with their own Makefile (future repositories).
-FOLDERS := oficina-flask lambda-cpf infra-postgres infra-kubernetes analytics-dbt er-diagrams
+FOLDERS := oficina-flask lambda-cpf infra-postgres infra-kubernetes analytics-dbt er-diagrams delivery
 
 .PHONY: run test e2e
 
