@@ -10,19 +10,11 @@ from sqlalchemy.orm import Session
 
 from oficina.domain.exceptions import Conflict, ValidationFailed
 from oficina.models import Part, Service, StockMovement
-from oficina.services.common import apply_changes, get_or_404, paginate
-
-
-def _name_free(s: Session, name: str, exclude: uuid.UUID | None = None) -> None:
-    query = select(Service.id).where(Service.name == name)
-    if exclude:
-        query = query.where(Service.id != exclude)
-    if s.execute(query).first():
-        raise Conflict("a service with this name already exists")
+from oficina.services.common import apply_changes, ensure_unique, get_or_404, paginate
 
 
 def create_service(s: Session, data: dict[str, Any]) -> Service:
-    _name_free(s, data["name"])
+    ensure_unique(s, Service.name, data["name"], "service name")
     service = Service(**data)
     s.add(service)
     s.flush()
@@ -43,7 +35,7 @@ def get_service(s: Session, service_id: uuid.UUID) -> Service:
 def update_service(s: Session, service_id: uuid.UUID, data: dict[str, Any]) -> Service:
     service = get_service(s, service_id)
     if "name" in data:
-        _name_free(s, data["name"], exclude=service.id)
+        ensure_unique(s, Service.name, data["name"], "service name", exclude=service.id)
     apply_changes(service, data)
     s.flush()
     return service
@@ -55,16 +47,8 @@ def retire_service(s: Session, service_id: uuid.UUID) -> None:
     s.flush()
 
 
-def _sku_free(s: Session, sku: str, exclude: uuid.UUID | None = None) -> None:
-    query = select(Part.id).where(Part.sku == sku)
-    if exclude:
-        query = query.where(Part.id != exclude)
-    if s.execute(query).first():
-        raise Conflict("a part with this SKU already exists")
-
-
 def create_part(s: Session, data: dict[str, Any], staff_id: uuid.UUID) -> Part:
-    _sku_free(s, data["sku"])
+    ensure_unique(s, Part.sku, data["sku"], "part SKU")
     initial = data.pop("stock_quantity", 0)
     part = Part(stock_quantity=initial, **data)
     s.add(part)
@@ -93,7 +77,7 @@ def get_part(s: Session, part_id: uuid.UUID) -> Part:
 def update_part(s: Session, part_id: uuid.UUID, data: dict[str, Any]) -> Part:
     part = get_part(s, part_id)
     if "sku" in data:
-        _sku_free(s, data["sku"], exclude=part.id)
+        ensure_unique(s, Part.sku, data["sku"], "part SKU", exclude=part.id)
     apply_changes(part, data)
     s.flush()
     return part

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from oficina.domain.exceptions import NotFound, ValidationFailed
+from oficina.domain.exceptions import Conflict, NotFound, ValidationFailed
 
 T = TypeVar("T")
 
@@ -26,6 +26,19 @@ def get_referenced(s: Session, model: type[T], ident: uuid.UUID, field: str, wha
     if obj is None:
         raise ValidationFailed(field, f"{what} {ident} does not exist")
     return obj
+
+
+def ensure_unique(
+    s: Session, column: Any, value: str, what: str, exclude: uuid.UUID | None = None
+) -> None:
+    """409 when another row already has ``value`` in ``column`` (a friendlier answer than the
+    unique constraint's IntegrityError, which still guards against races)."""
+    model = column.class_
+    query = select(model.id).where(column == value)
+    if exclude is not None:
+        query = query.where(model.id != exclude)
+    if s.execute(query).first() is not None:
+        raise Conflict(f"a {what} with this value already exists")
 
 
 def paginate(s: Session, query: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:

@@ -12,7 +12,13 @@ from oficina.domain.documents import InvalidDocument, parse_document
 from oficina.domain.exceptions import Conflict, ValidationFailed
 from oficina.domain.plates import InvalidPlate, normalize_plate
 from oficina.models import Customer, ServiceOrder, Vehicle
-from oficina.services.common import apply_changes, get_or_404, get_referenced, paginate
+from oficina.services.common import (
+    apply_changes,
+    ensure_unique,
+    get_or_404,
+    get_referenced,
+    paginate,
+)
 
 
 def _document(text: str) -> tuple[str, str]:
@@ -30,24 +36,9 @@ def _plate(text: str) -> str:
         raise ValidationFailed("plate", str(exc)) from exc
 
 
-def _unique_or_conflict(
-    s: Session,
-    model: type[Any],
-    column: Any,
-    value: str,
-    what: str,
-    exclude: uuid.UUID | None = None,
-) -> None:
-    query = select(model.id).where(column == value)
-    if exclude is not None:
-        query = query.where(model.id != exclude)
-    if s.execute(query).first() is not None:
-        raise Conflict(f"a {what} with this value already exists")
-
-
 def create_customer(s: Session, data: dict[str, Any]) -> Customer:
     doc_type, digits = _document(data.pop("document"))
-    _unique_or_conflict(s, Customer, Customer.document, digits, "customer document")
+    ensure_unique(s, Customer.document, digits, "customer document")
     customer = Customer(document_type=doc_type, document=digits, **data)
     s.add(customer)
     s.flush()
@@ -70,9 +61,7 @@ def update_customer(s: Session, customer_id: uuid.UUID, data: dict[str, Any]) ->
     customer = get_customer(s, customer_id)
     if "document" in data:
         doc_type, digits = _document(data.pop("document"))
-        _unique_or_conflict(
-            s, Customer, Customer.document, digits, "customer document", exclude=customer.id
-        )
+        ensure_unique(s, Customer.document, digits, "customer document", exclude=customer.id)
         customer.document_type, customer.document = doc_type, digits
     if data.get("status") == "active":
         customer.deactivated_at = None
@@ -95,7 +84,7 @@ def create_vehicle(s: Session, data: dict[str, Any]) -> Vehicle:
     owner = get_referenced(s, Customer, data["customer_id"], "customer_id", "customer")
     if owner.status != "active":
         raise ValidationFailed("customer_id", "the customer is inactive")
-    _unique_or_conflict(s, Vehicle, Vehicle.plate, plate, "vehicle plate")
+    ensure_unique(s, Vehicle.plate, plate, "vehicle plate")
     vehicle = Vehicle(plate=plate, **data)
     s.add(vehicle)
     s.flush()
@@ -121,7 +110,7 @@ def update_vehicle(s: Session, vehicle_id: uuid.UUID, data: dict[str, Any]) -> V
     vehicle = get_vehicle(s, vehicle_id)
     if "plate" in data:
         plate = _plate(data.pop("plate"))
-        _unique_or_conflict(s, Vehicle, Vehicle.plate, plate, "vehicle plate", exclude=vehicle.id)
+        ensure_unique(s, Vehicle.plate, plate, "vehicle plate", exclude=vehicle.id)
         vehicle.plate = plate
     if "customer_id" in data:
         get_referenced(s, Customer, data["customer_id"], "customer_id", "customer")
