@@ -6,6 +6,7 @@ database, with the demo data. Executed by the root `make test` with oficina-flas
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -61,7 +62,8 @@ def stack(outbox):
     root = Path(__file__).resolve().parents[2]
     admin = devdb.admin_url(os.environ.get("TEST_DATABASE_URL"),
                             root / "oficina-flask" / ".cache" / "pgdata-test")
-    url = devdb.with_database(devdb.recreate_database(admin, "oficina_e2e"), "oficina_e2e",
+    name = "oficina_e2e_" + hashlib.sha256(str(root).encode()).hexdigest()[:8]  # per checkout
+    url = devdb.with_database(devdb.recreate_database(admin, name), name,
                               driver="postgresql+psycopg2")
     os.environ["DATABASE_URL"] = url
     children, gateway, _ = run.start(PORT, quiet=True, outbox=outbox)

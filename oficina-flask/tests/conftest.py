@@ -7,6 +7,7 @@ through a JWKS file exactly as it verifies the auth function's tokens (no bypass
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -33,7 +34,9 @@ from oficina.models import Customer, Part, Service, StaffUser, Unit, Vehicle
 ROOT = Path(__file__).resolve().parents[1]
 ISSUER = "https://auth.test.oficina"
 AUDIENCE = "oficina-api"
-TEST_DB = "oficina_flask_test"
+# One database per checkout: two clones testing at once on one server never share tables.
+CHECKOUT = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
+TEST_DB = f"oficina_flask_test_{CHECKOUT}"
 
 
 def alembic_config(url: str) -> Config:

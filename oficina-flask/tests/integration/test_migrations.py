@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect
 
 from oficina import devdb
 from oficina.extensions.db import Base
-from tests.conftest import alembic_config
+from tests.conftest import CHECKOUT, alembic_config
 
 
 def test_models_match_migrations(engine):
@@ -23,10 +23,9 @@ def test_alembic_check_command(database_url):
 
 
 def test_every_migration_downgrades_and_upgrades(server_url):
+    name = f"oficina_flask_migrations_{CHECKOUT}"
     url = devdb.with_database(
-        devdb.recreate_database(server_url, "oficina_flask_migrations"),
-        "oficina_flask_migrations",
-        driver="postgresql+psycopg2",
+        devdb.recreate_database(server_url, name), name, driver="postgresql+psycopg2"
     )
     cfg = alembic_config(url)
     revisions = [r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()]
