@@ -179,3 +179,22 @@ def test_role_table_is_enforced(world, method, path):
 
 def test_budget_deciders_are_customer_and_front_desk():
     assert {"customer", "attendant", "manager"} == BUDGET_DECIDERS
+
+
+def test_a_verified_token_is_refused_once_it_expires(app, signer, staff_claims):
+    # Verified tokens are cached (extensions/auth.py); expiry is checked again on every hit.
+    token = signer.token(ttl=2, **staff_claims)
+    assert _call(app, token).status_code == 200
+    assert _call(app, token).status_code == 200  # served from the cache
+    time.sleep(2.2)
+    response = _call(app, token)
+    _assert_401(response)
+    assert response.json["message"] == "token expired"
+
+
+def test_a_cached_token_with_a_changed_signature_is_not_accepted(app, signer, staff_claims):
+    token = signer.token(**staff_claims)
+    assert _call(app, token).status_code == 200
+    header, payload, signature = token.split(".")
+    flipped = signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")
+    _assert_401(_call(app, f"{header}.{payload}.{flipped}"))

@@ -93,6 +93,40 @@ class Principal:
         return self.role == "manager"
 
 
+class CachingJWTManager(JWTManager):
+    """flask-jwt-extended, remembering tokens it has already verified.
+
+    A client sends the same token for its whole life (15 min), and decoding it costs more than
+    the database read of a typical request (PyJWT validates the base64 segments character by
+    character). The cache is keyed by the complete token string, so any change to header,
+    payload or signature misses it; `exp` and `nbf` are checked again on every hit, and the
+    size is bounded. Only successful verifications are stored.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, app: Flask | None = None) -> None:
+        self._verified: dict[str, dict[str, Any]] = {}
+        super().__init__(app)
+
+    def _decode_jwt_from_config(
+        self, encoded_token: str, csrf_value: Any = None, allow_expired: bool = False
+    ) -> dict[str, Any]:
+        claims = self._verified.get(encoded_token)
+        now = time.time()
+        if claims is not None and not allow_expired:
+            leeway = current_app.config["JWT_DECODE_LEEWAY"]
+            if claims["exp"] + leeway > now and claims.get("nbf", 0) - leeway <= now:
+                return claims
+            self._verified.pop(encoded_token, None)
+        claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        if not allow_expired and "exp" in claims:
+            if len(self._verified) >= self.MAX_ENTRIES:
+                self._verified.clear()  # simplest bound; a refill costs one decode per token
+            self._verified[encoded_token] = claims
+        return claims
+
+
 def _unauthorized(message: str) -> Any:
     body, status = error_response(401, message)
     body.headers["WWW-Authenticate"] = 'Bearer realm="oficina"'
@@ -119,7 +153,7 @@ def init_app(app: Flask) -> None:
         app.logger.warning("JWKS not reachable at start-up; will retry on first use")
     app.extensions["jwks"] = keys
 
-    manager = JWTManager(app)
+    manager = CachingJWTManager(app)
     manager.decode_key_loader(lambda header, _claims: keys.get(header.get("kid")))
     manager.unauthorized_loader(lambda _reason: _unauthorized("missing bearer token"))
     manager.invalid_token_loader(lambda _reason: _unauthorized("invalid token"))

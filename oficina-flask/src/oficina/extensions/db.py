@@ -32,6 +32,9 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engin
         # No pre-ping (a round trip per request): a dead connection raises a disconnect error,
         # SQLAlchemy invalidates the pool, and the request answers 503; the next one reconnects.
         pool_recycle=1800,
+        # Session.close() and Connection.close() already roll back; a second rollback when the
+        # pool takes the connection back would be one more round trip per request.
+        pool_reset_on_return=None,
         # Fail fast when the database is away instead of hanging a worker.
         connect_args={
             "connect_timeout": 5,
