@@ -63,8 +63,7 @@ def stack(outbox):
     admin = devdb.admin_url(os.environ.get("TEST_DATABASE_URL"),
                             root / "oficina-flask" / ".cache" / "pgdata-test")
     name = "oficina_e2e_" + hashlib.sha256(str(root).encode()).hexdigest()[:8]  # per checkout
-    url = devdb.with_database(devdb.recreate_database(admin, name), name,
-                              driver="postgresql+psycopg2")
+    url = devdb.recreate_database(admin, name, driver="postgresql+psycopg2")
     os.environ["DATABASE_URL"] = url
     children, gateway, _ = run.start(PORT, quiet=True, outbox=outbox)
     import threading

@@ -54,11 +54,7 @@ TRACING = {
 
 def _database() -> str:
     admin = devdb.admin_url(os.environ.get("TEST_DATABASE_URL"), ROOT / ".cache" / "pgdata-test")
-    url = devdb.with_database(
-        devdb.recreate_database(admin, "oficina_bench"),
-        "oficina_bench",
-        driver="postgresql+psycopg2",
-    )
+    url = devdb.recreate_database(admin, "oficina_bench", driver="postgresql+psycopg2")
     command.upgrade(alembic_config(url), "head")
     with Session(create_engine(url)) as s:
         seed(s, orders_per_path=60)  # ~540 orders with history across both units

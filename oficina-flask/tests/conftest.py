@@ -53,8 +53,7 @@ def server_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def database_url(server_url) -> str:
-    url = devdb.recreate_database(server_url, TEST_DB)
-    sa_url = devdb.with_database(url, TEST_DB, driver="postgresql+psycopg2")
+    sa_url = devdb.recreate_database(server_url, TEST_DB, driver="postgresql+psycopg2")
     command.upgrade(alembic_config(sa_url), "head")
     return sa_url
 

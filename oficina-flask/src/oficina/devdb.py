@@ -46,15 +46,15 @@ def with_database(url: str, name: str, *, driver: str = "postgresql") -> str:
     return target.render_as_string(hide_password=False)
 
 
-def recreate_database(url: str, name: str) -> str:
-    """Drop and create ``name`` on the server of ``url``; return its URL."""
+def recreate_database(url: str, name: str, *, driver: str = "postgresql") -> str:
+    """Drop and create ``name`` on the server of ``url``; return its URL (with ``driver``)."""
     conn = psycopg2.connect(with_database(url, "postgres"))
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
-    return with_database(url, name)
+    return with_database(url, name, driver=driver)
 
 
 def ensure_dev_database(data_dir: Path, name: str = "oficina") -> str:

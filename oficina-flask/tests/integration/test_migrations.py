@@ -24,9 +24,7 @@ def test_alembic_check_command(database_url):
 
 def test_every_migration_downgrades_and_upgrades(server_url):
     name = f"oficina_flask_migrations_{CHECKOUT}"
-    url = devdb.with_database(
-        devdb.recreate_database(server_url, name), name, driver="postgresql+psycopg2"
-    )
+    url = devdb.recreate_database(server_url, name, driver="postgresql+psycopg2")
     cfg = alembic_config(url)
     revisions = [r.revision for r in ScriptDirectory.from_config(cfg).walk_revisions()]
     assert revisions, "no migrations found"

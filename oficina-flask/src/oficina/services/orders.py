@@ -103,41 +103,42 @@ def _dedupe(items: list[dict[str, Any]], key: str, field: str) -> None:
         raise ValidationFailed(field, f"each {key} may appear only once; add to its quantity")
 
 
-def _priced_services(s: Session, items: list[dict[str, Any]], keep: dict[uuid.UUID, Decimal]):
-    _dedupe(items, "service_id", "services")
+@dataclass(frozen=True)
+class _LineKind:
+    """What differs between service lines and part lines; the pricing rule is the same."""
+
+    model: type[Any]
+    key: str
+    field: str
+    line: type[Any]
+    price: str
+    missing: str
+
+
+SERVICE_LINES = _LineKind(
+    Service, "service_id", "services", OrderService, "price", "service {} is not in the catalog"
+)
+PART_LINES = _LineKind(
+    Part, "part_id", "parts", OrderPart, "unit_price", "part {} is not in the inventory"
+)
+
+
+def _priced(
+    s: Session, kind: _LineKind, items: list[dict[str, Any]], keep: dict[uuid.UUID, Decimal]
+) -> list[Any]:
+    """Order lines at the current price, except those in ``keep`` (already frozen)."""
+    _dedupe(items, kind.key, kind.field)
+    ids = [item[kind.key] for item in items]
     found = {
-        svc.id: svc
-        for svc in s.execute(
-            select(Service).where(Service.id.in_([i["service_id"] for i in items]))
-        ).scalars()
+        row.id: row for row in s.execute(select(kind.model).where(kind.model.id.in_(ids))).scalars()
     }
     lines = []
     for item in items:
-        svc = found.get(item["service_id"])
-        if svc is None or not svc.active:
-            raise ValidationFailed(
-                "services", f"service {item['service_id']} is not in the catalog"
-            )
-        price = keep.get(svc.id, svc.price)
-        lines.append(OrderService(service_id=svc.id, quantity=item["quantity"], unit_price=price))
-    return lines
-
-
-def _priced_parts(s: Session, items: list[dict[str, Any]], keep: dict[uuid.UUID, Decimal]):
-    _dedupe(items, "part_id", "parts")
-    found = {
-        part.id: part
-        for part in s.execute(
-            select(Part).where(Part.id.in_([i["part_id"] for i in items]))
-        ).scalars()
-    }
-    lines = []
-    for item in items:
-        part = found.get(item["part_id"])
-        if part is None or not part.active:
-            raise ValidationFailed("parts", f"part {item['part_id']} is not in the inventory")
-        price = keep.get(part.id, part.unit_price)
-        lines.append(OrderPart(part_id=part.id, quantity=item["quantity"], unit_price=price))
+        row = found.get(item[kind.key])
+        if row is None or not row.active:
+            raise ValidationFailed(kind.field, kind.missing.format(item[kind.key]))
+        price = keep.get(row.id, getattr(row, kind.price))
+        lines.append(kind.line(**{kind.key: row.id}, quantity=item["quantity"], unit_price=price))
     return lines
 
 
@@ -203,8 +204,8 @@ def open_order(
         raise Forbidden("only a manager may open orders for another unit")
     get_referenced(s, Unit, unit_id, "unit_id", "unit")
 
-    services = _priced_services(s, data.get("services", []), {})
-    parts = _priced_parts(s, data.get("parts", []), {})
+    services = _priced(s, SERVICE_LINES, data.get("services", []), {})
+    parts = _priced(s, PART_LINES, data.get("parts", []), {})
     order = ServiceOrder(
         unit_id=unit_id,
         customer_id=customer.id,
@@ -252,8 +253,8 @@ def replace_items(
         )
     kept_services = {line.service_id: line.unit_price for line in order.services}
     kept_parts = {line.part_id: line.unit_price for line in order.parts}
-    services = _priced_services(s, data.get("services", []), kept_services)
-    parts = _priced_parts(s, data.get("parts", []), kept_parts)
+    services = _priced(s, SERVICE_LINES, data.get("services", []), kept_services)
+    parts = _priced(s, PART_LINES, data.get("parts", []), kept_parts)
     # Delete the old lines first: the unit of work would insert before deleting and trip the
     # (order, service) unique constraint.
     order.services.clear()
