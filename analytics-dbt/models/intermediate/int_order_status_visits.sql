@@ -46,6 +46,27 @@ history as (
     {% endif %}
 ),
 
+orders as (
+    {% if is_incremental() %}
+        -- lateral: one primary-key lookup per changed order, not a scan of every order
+        select
+            changed_orders.service_order_id,
+            changed.unit_id
+        from changed_orders
+        cross join lateral (
+            select stg_orders.unit_id
+            from {{ ref('stg_oficina__service_orders') }} as stg_orders
+            where stg_orders.service_order_id = changed_orders.service_order_id
+            offset 0  -- an optimisation fence, not a row limit
+        ) as changed
+    {% else %}
+        select
+            service_order_id,
+            unit_id
+        from {{ ref('stg_oficina__service_orders') }}
+    {% endif %}
+),
+
 sequenced as (
     select
         history.history_id,
@@ -60,7 +81,7 @@ sequenced as (
             order by history.changed_at, history.history_id
         ) as visit_number
     from history
-    inner join {{ ref('stg_oficina__service_orders') }} as orders
+    inner join orders
         on history.service_order_id = orders.service_order_id
     window by_order as (
         partition by history.service_order_id
