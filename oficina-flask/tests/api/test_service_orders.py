@@ -349,3 +349,46 @@ def test_list_uses_a_constant_number_of_queries(world, open_order, app):
     assert small[1] == 2
     assert large[1] == 6
     assert small[0] == large[0] <= 2
+
+
+def test_opening_costs_three_statements_whatever_the_lines(world, app):
+    """References, the insert, the document (ADR 0030); lines come back in request order."""
+    engine = app.extensions["db_engine"]
+
+    def open_with(services, parts):
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            response = world.as_("attendant").post(
+                "/service-orders",
+                json={
+                    "customer_id": str(world.customer.id),
+                    "vehicle_id": str(world.vehicle.id),
+                    "services": [{"service_id": str(s.id), "quantity": 1} for s in services],
+                    "parts": [{"part_id": str(p.id), "quantity": 2} for p in parts],
+                },
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert response.status_code == 201, response.json
+        executed = [s.split("(")[0] for s in statements if s.startswith("EXECUTE")]
+        return executed, response.json
+
+    one, _ = open_with(world.services[:1], [])
+    many, order = open_with(list(reversed(world.services)), list(reversed(world.parts)))
+    assert (
+        one
+        == many
+        == [
+            "EXECUTE open_order_references",
+            "EXECUTE open_order_insert",
+            "EXECUTE order_detail_unit",  # an attendant sees their unit
+        ]
+    )
+    assert [line["service_id"] for line in order["services"]] == [
+        str(s.id) for s in reversed(world.services)
+    ]
+    assert [line["part_id"] for line in order["parts"]] == [
+        str(p.id) for p in reversed(world.parts)
+    ]

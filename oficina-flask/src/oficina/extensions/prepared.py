@@ -1,4 +1,4 @@
-"""Server-side prepared statements for the hot read queries (psycopg2 does not prepare).
+"""Server-side prepared statements for the hot queries (psycopg2 does not prepare).
 
 A statement is written with ``:name`` parameters; it is PREPAREd the first time a pooled
 connection runs it (remembered in the DBAPI connection's ``info``) and EXECUTEd afterwards, so
@@ -8,19 +8,27 @@ PostgreSQL plans it once per connection instead of once per request.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.engine import CursorResult
+from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.orm import Session
 
 _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+
+
+# A read that is one statement needs no transaction: outside one it runs on an autocommit
+# connection, which spares the BEGIN and the ROLLBACK round trips (three become one).
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 @dataclass(frozen=True)
 class Prepared:
     name: str
     sql: str
+    standalone_read: bool = False
     _order: tuple[str, ...] = field(init=False, repr=False)
     _numbered: str = field(init=False, repr=False)
 
@@ -35,8 +43,17 @@ class Prepared:
         object.__setattr__(self, "_numbered", _PARAM.sub(number, self.sql))
         object.__setattr__(self, "_order", tuple(order))
 
-    def execute(self, s: Session, params: dict[str, Any]) -> CursorResult[Any]:
-        connection = s.connection()
+    def execute(self, s: Session, params: dict[str, Any]) -> Result[Any]:
+        """Run in the session's transaction; a ``standalone_read`` outside one runs on an
+        autocommit connection, its rows buffered, and leaves the session without a
+        transaction, so that whatever the request does next starts a real one."""
+        if not (self.standalone_read and not s.in_transaction()):
+            return self._run(s.connection(), params)
+        rows = self._run(s.connection(execution_options=_AUTOCOMMIT), params).freeze()
+        s.commit()  # no round trip: autocommit has no transaction open; gives the connection back
+        return rows()
+
+    def _run(self, connection: Connection, params: dict[str, Any]) -> CursorResult[Any]:
         prepared: set[str] = connection.connection.info.setdefault("prepared", set())
         if self.name not in prepared:
             connection.exec_driver_sql(f"PREPARE {self.name} AS {self._numbered}")
@@ -47,7 +64,18 @@ class Prepared:
 
 
 def _adapt(value: Any) -> Any:
-    """psycopg2 has no UUID adapter by default; send UUIDs as text (PostgreSQL casts them)."""
-    import uuid
+    """psycopg2 has no UUID adapter by default; send UUIDs as text (PostgreSQL casts them).
 
-    return str(value) if isinstance(value, uuid.UUID) else value
+    Lists of UUIDs and numbers go as array literals ('{a,b}'): an untyped literal takes the
+    parameter's type (uuid[], integer[], numeric[]), where psycopg2's ARRAY['a'] would be a
+    text[] that PostgreSQL refuses to coerce to uuid[]. Their text needs no quoting; lists of
+    strings keep psycopg2's quoting.
+    """
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(item, _ARRAY_SAFE) for item in value):
+        return "{" + ",".join(str(item) for item in value) + "}"
+    return value
+
+
+_ARRAY_SAFE = (uuid.UUID, int, Decimal)

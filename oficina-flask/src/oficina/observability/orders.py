@@ -21,8 +21,8 @@ def unit_code(s: Session, unit_id: uuid.UUID) -> str:
     return _unit_codes[unit_id]
 
 
-def opened(s: Session, unit_id: uuid.UUID) -> None:
-    metrics.increment_on_success("oficina.orders.opened", unit=unit_code(s, unit_id))
+def opened(unit: str) -> None:
+    metrics.increment_on_success("oficina.orders.opened", unit=unit)
 
 
 def moved(

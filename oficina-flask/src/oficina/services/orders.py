@@ -1,4 +1,4 @@
-"""Service orders: opening (idempotent), items and budget, status moves, budget decisions.
+"""Service orders: items and budget, status moves, budget decisions (opening: opening.py).
 
 Concurrency: every change to an order locks its row (SELECT ... FOR UPDATE) and the version
 column guards against lost updates, so of two concurrent moves exactly one wins; stock is
@@ -7,15 +7,12 @@ reserved with a conditional UPDATE backed by CHECK (stock_quantity >= 0).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from oficina.domain.exceptions import (
@@ -34,8 +31,6 @@ from oficina.domain.statuses import (
 )
 from oficina.extensions.auth import Principal
 from oficina.models import (
-    Customer,
-    IdempotencyKey,
     OrderPart,
     OrderService,
     Part,
@@ -43,21 +38,11 @@ from oficina.models import (
     ServiceOrder,
     StatusChange,
     StockMovement,
-    Unit,
-    Vehicle,
 )
-from oficina.observability import metrics
 from oficina.observability import orders as observe
 from oficina.services import events
-from oficina.services.common import get_referenced
 
 S = OrderStatus
-
-
-@dataclass(frozen=True)
-class Opened:
-    order_id: uuid.UUID
-    replayed: bool
 
 
 def _visible(query, principal: Principal):
@@ -97,14 +82,14 @@ def _lock(s: Session, principal: Principal, order_id: uuid.UUID) -> ServiceOrder
     return order
 
 
-def _dedupe(items: list[dict[str, Any]], key: str, field: str) -> None:
+def ensure_distinct(items: list[dict[str, Any]], key: str, field: str) -> None:
     ids = [item[key] for item in items]
     if len(ids) != len(set(ids)):
         raise ValidationFailed(field, f"each {key} may appear only once; add to its quantity")
 
 
 @dataclass(frozen=True)
-class _LineKind:
+class LineKind:
     """What differs between service lines and part lines; the pricing rule is the same."""
 
     model: type[Any]
@@ -115,19 +100,19 @@ class _LineKind:
     missing: str
 
 
-SERVICE_LINES = _LineKind(
+SERVICE_LINES = LineKind(
     Service, "service_id", "services", OrderService, "price", "service {} is not in the catalog"
 )
-PART_LINES = _LineKind(
+PART_LINES = LineKind(
     Part, "part_id", "parts", OrderPart, "unit_price", "part {} is not in the inventory"
 )
 
 
 def _priced(
-    s: Session, kind: _LineKind, items: list[dict[str, Any]], keep: dict[uuid.UUID, Decimal]
+    s: Session, kind: LineKind, items: list[dict[str, Any]], keep: dict[uuid.UUID, Decimal]
 ) -> list[Any]:
     """Order lines at the current price, except those in ``keep`` (already frozen)."""
-    _dedupe(items, kind.key, kind.field)
+    ensure_distinct(items, kind.key, kind.field)
     ids = [item[kind.key] for item in items]
     found = {
         row.id: row for row in s.execute(select(kind.model).where(kind.model.id.in_(ids))).scalars()
@@ -164,83 +149,6 @@ def _record(
             note=note,
         )
     )
-
-
-def request_hash(data: dict[str, Any]) -> str:
-    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _replay(s: Session, principal: Principal, key: str, digest: str) -> Opened | None:
-    stored = s.get(IdempotencyKey, (principal.subject, key))
-    if stored is None:
-        return None
-    if stored.request_hash != digest:
-        raise ValidationFailed(
-            "Idempotency-Key", "this key was already used with a different request body"
-        )
-    return Opened(stored.service_order_id, replayed=True)
-
-
-def open_order(
-    s: Session, principal: Principal, data: dict[str, Any], idempotency_key: str | None
-) -> Opened:
-    digest = request_hash(data)
-    if idempotency_key:
-        replay = _replay(s, principal, idempotency_key, digest)
-        if replay:
-            return replay
-
-    customer = get_referenced(s, Customer, data["customer_id"], "customer_id", "customer")
-    if customer.status != "active":
-        raise ValidationFailed("customer_id", "the customer is inactive")
-    vehicle = get_referenced(s, Vehicle, data["vehicle_id"], "vehicle_id", "vehicle")
-    if vehicle.customer_id != customer.id:
-        raise ValidationFailed("vehicle_id", "the vehicle does not belong to this customer")
-    unit_id = data.get("unit_id") or principal.unit_id
-    if unit_id is None:
-        raise ValidationFailed("unit_id", "the order needs a unit")
-    if unit_id != principal.unit_id and not principal.is_manager:
-        raise Forbidden("only a manager may open orders for another unit")
-    get_referenced(s, Unit, unit_id, "unit_id", "unit")
-
-    services = _priced(s, SERVICE_LINES, data.get("services", []), {})
-    parts = _priced(s, PART_LINES, data.get("parts", []), {})
-    order = ServiceOrder(
-        unit_id=unit_id,
-        customer_id=customer.id,
-        vehicle_id=vehicle.id,
-        status=S.RECEIVED.value,
-        description=data.get("description"),
-        services=services,
-        parts=parts,
-        services_total=_total(services),
-        parts_total=_total(parts),
-    )
-    s.add(order)
-    s.flush()
-    _record(s, order, principal, None, S.RECEIVED, "order opened")
-    observe.opened(s, order.unit_id)
-    if idempotency_key:
-        s.add(
-            IdempotencyKey(
-                actor_id=principal.subject,
-                key=idempotency_key,
-                request_hash=digest,
-                service_order_id=order.id,
-            )
-        )
-    try:
-        s.commit()
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its order.
-        s.rollback()
-        metrics.discard_pending()
-        replay = _replay(s, principal, idempotency_key, digest) if idempotency_key else None
-        if replay is None:
-            raise
-        return replay
-    return Opened(order.id, replayed=False)
 
 
 def replace_items(

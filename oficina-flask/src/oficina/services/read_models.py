@@ -99,7 +99,7 @@ def _scope(principal: Principal, unit_id: uuid.UUID | None = None) -> tuple[str,
 
 def _statements(name: str, template: str) -> dict[str, Prepared]:
     return {
-        scope: Prepared(f"{name}_{scope}", template.replace("{scope}", where))
+        scope: Prepared(f"{name}_{scope}", template.replace("{scope}", where), standalone_read=True)
         for scope, where in _SCOPES.items()
     }
 
@@ -113,12 +113,14 @@ def order_detail(s: Session, principal: Principal, order_id: uuid.UUID) -> str |
     return _DETAILS[scope].execute(s, {"order_id": order_id, **params}).scalar_one_or_none()
 
 
-# The window count runs over ids only; the documents are built for the page's rows alone.
+# The page's ids come from the queue index (LIMIT stops the scan); the documents are built for
+# those rows alone; the total is one uncorrelated count (an index-only scan, run once), which
+# costs half of a `count(*) OVER ()` that would carry every active row through the window.
 _PAGE = f"""
-SELECT json_build_object({_SUMMARY_FIELDS})::text AS document, p.total
+SELECT json_build_object({_SUMMARY_FIELDS})::text AS document,
+       (SELECT count(*) FROM service_orders o WHERE {{where}} AND {{scope}}) AS total
 FROM (
-    SELECT o.id, row_number() OVER (ORDER BY {{order_by}}) AS position,
-           count(*) OVER () AS total
+    SELECT o.id, row_number() OVER (ORDER BY {{order_by}}) AS position
     FROM service_orders o
     WHERE {{where}} AND {{scope}}
     ORDER BY {{order_by}}
@@ -161,7 +163,7 @@ _COUNTS = {
 def _page(
     s: Session, kind: str, scope: str, params: dict[str, Any], page: int, page_size: int
 ) -> tuple[str, int]:
-    """One query returns the page and the total (window count); an empty page asks COUNT."""
+    """One query returns the page and the total; an empty page asks COUNT alone."""
     rows = (
         _PAGES[kind][scope]
         .execute(s, {**params, "limit": page_size, "offset": (page - 1) * page_size})

@@ -22,7 +22,7 @@ from oficina.resources.service_orders.schemas import (
     OrderSummarySchema,
     TransitionSchema,
 )
-from oficina.services import orders, read_models
+from oficina.services import opening, orders, read_models
 
 blp = Blueprint(
     "service-orders",
@@ -96,7 +96,7 @@ class ServiceOrders(MethodView):
     @blp.errors(400, 403, 422)
     def post(self, data):
         """Open a service order (status RECEIVED, budget from frozen prices)"""
-        opened = orders.open_order(db.session(), principal(), data, _idempotency_key())
+        opened = opening.open_order(db.session(), principal(), data, _idempotency_key())
         response = _document(opened.order_id, status=201)
         if opened.replayed:
             response.headers["Idempotent-Replayed"] = "true"
