@@ -39,9 +39,11 @@ from oficina.demo.seed import seed  # noqa: E402
 ISSUER, AUDIENCE, PORT = "https://bench.oficina", "oficina-api", 8765
 TARGETS = {"read one order": 0.30, "list active (page of 20)": 0.20, "open an order": 0.10}
 TRACED_TARGET = 0.70
-# ddtrace settings of the container (infra-kubernetes ConfigMap). No agent runs here: traces go
-# to a closed local port, so the tracer does all its work and its flush fails fast.
+# ddtrace settings of the container (its Dockerfile sets DD_TRACE_FLASK_ENABLED). No agent runs
+# here: traces go to a closed local port, so the tracer does all its work and its flush fails
+# fast.
 TRACING = {
+    "DD_TRACE_FLASK_ENABLED": "false",
     "DD_SERVICE": "oficina-api",
     "DD_ENV": "bench",
     "DD_TRACE_AGENT_URL": "http://127.0.0.1:9",

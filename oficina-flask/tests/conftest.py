@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +24,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -117,6 +118,24 @@ def signer(tmp_path_factory) -> Signer:
     path = tmp_path_factory.mktemp("keys") / "jwks.json"
     path.write_text(json.dumps({"keys": [jwk]}))
     return Signer(key=key, kid=kid, jwks_path=path)
+
+
+@contextmanager
+def recorded_statements(app) -> Iterator[list[str]]:
+    """Every statement the app sends while the block runs, on both of its pools."""
+    statements: list[str] = []
+
+    def listener(*args: Any) -> None:
+        statements.append(args[2])
+
+    engines = [app.extensions["db_engine"], app.extensions["db_read_engine"]]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listener)
 
 
 def app_config(database_url: str, jwks_path: Path) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from oficina import config, errors
 from oficina.extensions import auth, db
 from oficina.extensions.api import Api
 from oficina.observability import logging as json_logging
-from oficina.observability import metrics, requests
+from oficina.observability import metrics, requests, tracing
 from oficina.resources import BLUEPRINTS
 
 API_DESCRIPTION = """Oficina's service-order API for the workshop staff and customers.
@@ -57,4 +57,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     errors.register(app)
+    tracing.init_app(app)
     return app

@@ -25,7 +25,10 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# Recycling a worker bounds a slow leak, but a restart costs ~1 s of CPU (imports, pool,
+# prepared statements): at 5,000 requests the workers of a busy pod restarted every few
+# seconds and the benchmark's throughput fell by half (docs/performance.md).
+max_requests = 200_000
+max_requests_jitter = 20_000
 accesslog = None  # the app logs each request itself, as JSON
 control_socket_disable = True

@@ -82,6 +82,7 @@ def traced_app(test_agent, database_url, signer, tmp_path):
         "DD_DOGSTATSD_PORT": "1",
         "DD_INSTRUMENTATION_TELEMETRY_ENABLED": "false",
         "DD_REMOTE_CONFIGURATION_ENABLED": "false",
+        "DD_TRACE_FLASK_ENABLED": "false",  # as the container: the app's own request span
     }
     command = [
         BIN / "ddtrace-run",
@@ -149,3 +150,29 @@ def test_request_trace_spans_tags_propagation_and_log_correlation(
     )
     assert request_line["service"] == "oficina-api"
     assert request_line["env"] == "test"
+
+
+def test_one_span_per_request_and_unmatched_paths_named_by_status(traced_app, test_agent):
+    """The app's own request span (ADR 0032): no span per Flask step or hook, and a path that
+    matches no route is named by its status, never by the raw path (unbounded resources)."""
+    base, _ = traced_app
+    with urllib.request.urlopen(f"{base}/health/live", timeout=10) as response:
+        assert response.status == 200
+    with pytest.raises(urllib.error.HTTPError) as missing_page:
+        urllib.request.urlopen(f"{base}/no-such-thing/12345", timeout=10)
+    assert missing_page.value.code == 404
+
+    live = _trace_of(test_agent, "GET /health/live")
+    assert [s["name"] for s in live] == ["flask.request"]
+    assert live[0]["meta"]["http.route"] == "/health/live"
+    assert live[0]["meta"]["component"] == "flask"
+    missing = _trace_of(test_agent, "GET 404")
+    assert "12345" not in missing[0]["resource"]
+    assert missing[0]["meta"]["http.status_code"] == "404"
+    assert missing[0]["error"] == 0
+
+
+def test_without_ddtrace_run_the_app_is_not_wrapped(app):
+    from oficina.observability.tracing import RequestSpans
+
+    assert not isinstance(app.wsgi_app, RequestSpans)

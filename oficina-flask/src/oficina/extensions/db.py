@@ -1,4 +1,4 @@
-"""SQLAlchemy 2: the declarative base, the engine and the request-scoped session."""
+"""SQLAlchemy 2: the declarative base, the engines and the request-scoped session."""
 
 from __future__ import annotations
 
@@ -24,9 +24,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 5, autocommit: bool = False
+) -> Engine:
     return create_engine(
         url,
+        # The read pool's connections stay in autocommit for life: no BEGIN/ROLLBACK round
+        # trips, no isolation level to set and reset at every checkout, and no rollback() call
+        # at release (a no-op in autocommit, but a span under the tracer).
+        **(
+            {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
+            if autocommit
+            else {}
+        ),
         pool_size=pool_size,
         max_overflow=max_overflow,
         # No pre-ping (a round trip per request): a dead connection raises a disconnect error,
@@ -51,6 +61,14 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    # Single-statement reads (extensions/prepared.py): a sync worker holds at most one
+    # connection of each pool at a time.
+    app.extensions["db_read_engine"] = make_engine(
+        app.config["DATABASE_URL"],
+        pool_size=app.config["DB_POOL_SIZE"],
+        max_overflow=app.config["DB_MAX_OVERFLOW"],
+        autocommit=True,
+    )
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
@@ -61,6 +79,11 @@ def init_app(app: Flask) -> None:
 
 def engine() -> Engine:
     return current_app.extensions["db_engine"]
+
+
+def read_engine() -> Engine:
+    """Autocommit connections for reads that are one statement and need no transaction."""
+    return current_app.extensions["db_read_engine"]
 
 
 def session() -> Session:

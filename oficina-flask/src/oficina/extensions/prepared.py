@@ -16,12 +16,9 @@ from typing import Any
 from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.orm import Session
 
+from oficina.extensions import db
+
 _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
-
-
-# A read that is one statement needs no transaction: outside one it runs on an autocommit
-# connection, which spares the BEGIN and the ROLLBACK round trips (three become one).
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 @dataclass(frozen=True)
@@ -44,14 +41,13 @@ class Prepared:
         object.__setattr__(self, "_order", tuple(order))
 
     def execute(self, s: Session, params: dict[str, Any]) -> Result[Any]:
-        """Run in the session's transaction; a ``standalone_read`` outside one runs on an
-        autocommit connection, its rows buffered, and leaves the session without a
-        transaction, so that whatever the request does next starts a real one."""
+        """Run in the session's transaction; a ``standalone_read`` outside one runs on the read
+        pool's autocommit connection instead (one round trip, not BEGIN, EXECUTE, ROLLBACK),
+        its rows buffered, and leaves the session untouched."""
         if not (self.standalone_read and not s.in_transaction()):
             return self._run(s.connection(), params)
-        rows = self._run(s.connection(execution_options=_AUTOCOMMIT), params).freeze()
-        s.commit()  # no round trip: autocommit has no transaction open; gives the connection back
-        return rows()
+        with db.read_engine().connect() as connection:
+            return self._run(connection, params).freeze()()
 
     def _run(self, connection: Connection, params: dict[str, Any]) -> CursorResult[Any]:
         prepared: set[str] = connection.connection.info.setdefault("prepared", set())

@@ -56,6 +56,20 @@ class _StdoutHandler(logging.StreamHandler):
         pass
 
 
+class _StdoutLogger:
+    """structlog's last step for our own events: the rendered line straight to stdout.
+
+    The standard library's handler (a LogRecord, a lock, a formatter running the chain again)
+    cost ~0.1 ms per request line, a tenth of a read; foreign (stdlib) events still go through
+    it. Writes to whatever sys.stdout is at the time, like the handler.
+    """
+
+    def msg(self, message: str) -> None:
+        sys.stdout.write(message + "\n")
+
+    debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
 def configure(level: str = "INFO") -> None:
     """Route structlog and the standard library's logging through one JSON renderer."""
     handler = _StdoutHandler()
@@ -75,8 +89,8 @@ def configure(level: str = "INFO") -> None:
     # in Datadog itself (no data), so keep the client quiet.
     logging.getLogger("datadog.dogstatsd").setLevel(logging.ERROR)
     structlog.configure(
-        processors=[*SHARED_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[*SHARED_PROCESSORS, structlog.processors.JSONRenderer()],
+        logger_factory=lambda *_args: _StdoutLogger(),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         cache_logger_on_first_use=True,
     )
