@@ -27,12 +27,14 @@ from oficina.extensions.prepared import Prepared
 from oficina.observability import metrics
 from oficina.observability import orders as observe
 from oficina.services.orders import PART_LINES, SERVICE_LINES, LineKind, ensure_distinct
+from oficina.services.read_models import detail_document
 
 
 @dataclass(frozen=True)
 class Opened:
     order_id: uuid.UUID
     replayed: bool
+    document: str | None = None  # a new order's detail document, straight from its INSERT
 
 
 _REFERENCES = Prepared(
@@ -60,7 +62,8 @@ _LINES = """
         CAST(:{prefix}_quantities AS integer[]),
         CAST(:{prefix}_prices AS numeric[])
     ) WITH ORDINALITY AS line (item, quantity, unit_price, position)
-    ORDER BY line.position"""
+    ORDER BY line.position
+    RETURNING *"""
 
 _SERVICE_LINES = _LINES.format(table="service_order_services", key="service_id", prefix="service")
 _PART_LINES = _LINES.format(table="service_order_parts", key="part_id", prefix="part")
@@ -76,7 +79,7 @@ _INSERT = Prepared(
         VALUES (
             :order_id, :unit_id, :customer_id, :vehicle_id, 'RECEIVED',
             :description, :services_total, :parts_total, 1)
-        RETURNING id
+        RETURNING *
     ),
     service_lines AS ({_SERVICE_LINES}),
     part_lines AS ({_PART_LINES}),
@@ -87,13 +90,17 @@ _INSERT = Prepared(
         SELECT id, NULL, 'RECEIVED', :staff_id, :customer_actor_id,
             'order opened'
         FROM new_order
+        RETURNING *
     ),
     idempotency AS (
         INSERT INTO idempotency_keys (actor_id, key, request_hash, service_order_id)
         SELECT :actor_id, CAST(:key AS text), :request_hash, id
         FROM new_order WHERE CAST(:key AS text) IS NOT NULL
     )
-    SELECT id FROM new_order
+    -- The CTEs' own rows (a statement cannot read what it writes from the tables): the
+    -- document the detail read would return, without that read.
+    SELECT {detail_document("service_lines", "part_lines", "first_status")} AS document
+    FROM new_order o
     """,
 )
 
@@ -179,7 +186,7 @@ def open_order(
     order_id = uuid.uuid4()
     staff = not principal.is_customer
     try:
-        _INSERT.execute(
+        document = _INSERT.execute(
             s,
             {
                 "order_id": order_id,
@@ -201,7 +208,7 @@ def open_order(
                 "key": idempotency_key,
                 "request_hash": digest,
             },
-        )
+        ).scalar_one()
         observe.opened(row.unit_code)
         s.commit()
     except IntegrityError:
@@ -212,4 +219,4 @@ def open_order(
         if idempotency_key is None or replay is None:
             raise
         return replay
-    return Opened(order_id, replayed=False)
+    return Opened(order_id, replayed=False, document=document)

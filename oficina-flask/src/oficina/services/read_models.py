@@ -41,21 +41,12 @@ _LINES = """coalesce((
         'line_total', {total}) ORDER BY l.id)
     FROM {table} l WHERE l.service_order_id = o.id), '[]'::json)"""
 
-_SERVICE_LINES = _LINES.format(
-    key="service_id",
-    table="service_order_services",
-    price=_money("l.unit_price"),
-    total=_money("l.unit_price * l.quantity"),
-)
-_PART_LINES = _LINES.format(
-    key="part_id",
-    table="service_order_parts",
-    price=_money("l.unit_price"),
-    total=_money("l.unit_price * l.quantity"),
-)
 
-_DETAIL = f"""
-SELECT json_build_object(
+def detail_document(services: str, parts: str, history: str) -> str:
+    """SQL of the detail document of order ``o``, its lines and history read from the named
+    relations: the tables, or the CTEs of the statement that has just written them
+    (services/opening.py returns a new order's document from its INSERT)."""
+    return f"""json_build_object(
     {_SUMMARY_FIELDS},
     'description', o.description,
     'budget', json_build_object(
@@ -65,8 +56,8 @@ SELECT json_build_object(
         'sent_at', {_ts("o.budget_sent_at")},
         'decision', o.budget_decision,
         'decided_at', {_ts("o.budget_decided_at")}),
-    'services', {_SERVICE_LINES},
-    'parts', {_PART_LINES},
+    'services', {_lines("service_id", services)},
+    'parts', {_lines("part_id", parts)},
     'history', coalesce((
         SELECT json_agg(json_build_object(
             'from_status', h.from_status, 'to_status', h.to_status,
@@ -74,8 +65,22 @@ SELECT json_build_object(
             'changed_by_staff_id', h.changed_by_staff_id,
             'changed_by_customer_id', h.changed_by_customer_id,
             'note', h.note) ORDER BY h.changed_at, h.id)
-        FROM service_order_status_history h WHERE h.service_order_id = o.id), '[]'::json)
-)::text
+        FROM {history} h WHERE h.service_order_id = o.id), '[]'::json)
+)::text"""
+
+
+def _lines(key: str, relation: str) -> str:
+    return _LINES.format(
+        key=key,
+        table=relation,
+        price=_money("l.unit_price"),
+        total=_money("l.unit_price * l.quantity"),
+    )
+
+
+_TABLES = ("service_order_services", "service_order_parts", "service_order_status_history")
+_DETAIL = f"""
+SELECT {detail_document(*_TABLES)}
 FROM service_orders o
 WHERE o.id = :order_id AND {{scope}}
 """

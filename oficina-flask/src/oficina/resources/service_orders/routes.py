@@ -97,9 +97,10 @@ class ServiceOrders(MethodView):
     def post(self, data):
         """Open a service order (status RECEIVED, budget from frozen prices)"""
         opened = opening.open_order(db.session(), principal(), data, _idempotency_key())
+        if opened.document is not None:
+            return Response(opened.document, status=201, mimetype="application/json")
         response = _document(opened.order_id, status=201)
-        if opened.replayed:
-            response.headers["Idempotent-Replayed"] = "true"
+        response.headers["Idempotent-Replayed"] = "true"
         return response
 
 
