@@ -20,6 +20,7 @@ def live_spec() -> dict:
                 "DATABASE_URL": "postgresql+psycopg2://spec@127.0.0.1:1/spec",
                 "DB_POOL_SIZE": 1,
                 "DB_MAX_OVERFLOW": 0,
+                "DB_READ_POOL_SIZE": 1,
                 "JWT_ISSUER": "http://127.0.0.1:8000",
                 "JWT_AUDIENCE": "oficina-api",
                 "JWT_JWKS_FILE": str(jwks),

@@ -143,6 +143,7 @@ def app_config(database_url: str, jwks_path: Path) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "DB_POOL_SIZE": 5,
         "DB_MAX_OVERFLOW": 10,
+        "DB_READ_POOL_SIZE": 2,
         "JWT_ISSUER": ISSUER,
         "JWT_AUDIENCE": AUDIENCE,
         "JWT_JWKS_FILE": str(jwks_path),

@@ -414,7 +414,8 @@ def test_readme_capacity_table_matches_the_manifests(overlay):
     (cm,) = get(docs, "ConfigMap", "oficina-flask")
     pods = hpa["spec"]["maxReplicas"]
     per_pod = workers(dep["spec"]["template"]["spec"]["containers"][0])
-    pool = int(cm["data"]["DB_POOL_SIZE"]) + int(cm["data"]["DB_MAX_OVERFLOW"])
+    pools = ("DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_READ_POOL_SIZE")  # per worker
+    pool = sum(int(cm["data"][key]) for key in pools)
     readme = (ROOT / "README.md").read_text()
     row = re.search(rf"^\| {env} \|(.+)\|$", readme, re.MULTILINE)
     assert row, f"README capacity table has no row for {env}"

@@ -34,6 +34,7 @@ def from_env() -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "DB_POOL_SIZE": _int("DB_POOL_SIZE", 5),
         "DB_MAX_OVERFLOW": _int("DB_MAX_OVERFLOW", 5),
+        "DB_READ_POOL_SIZE": _int("DB_READ_POOL_SIZE", 2),
         "JWT_ISSUER": os.environ.get("JWT_ISSUER", "http://127.0.0.1:8000"),
         "JWT_AUDIENCE": os.environ.get("JWT_AUDIENCE", "oficina-api"),
         "JWT_JWKS_URL": jwks_url,

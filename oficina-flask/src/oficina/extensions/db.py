@@ -61,12 +61,12 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-    # Single-statement reads (extensions/prepared.py): a sync worker holds at most one
-    # connection of each pool at a time.
+    # Single-statement reads (extensions/prepared.py), a small pool of its own: a request
+    # holds one of its connections for one statement (a sync worker: one at a time).
     app.extensions["db_read_engine"] = make_engine(
         app.config["DATABASE_URL"],
-        pool_size=app.config["DB_POOL_SIZE"],
-        max_overflow=app.config["DB_MAX_OVERFLOW"],
+        pool_size=app.config["DB_READ_POOL_SIZE"],
+        max_overflow=0,
         autocommit=True,
     )
 
