@@ -73,6 +73,11 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        """As flask-smorest's, with one schema instance per route: given a class, webargs
+        builds a new instance (deep-copying every field) on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
     def errors(self, *codes: int) -> Callable[[Any], Any]:
         """Document error responses (all share ErrorSchema)."""
 
