@@ -198,3 +198,21 @@ def test_a_cached_token_with_a_changed_signature_is_not_accepted(app, signer, st
     header, payload, signature = token.split(".")
     flipped = signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")
     _assert_401(_call(app, f"{header}.{payload}.{flipped}"))
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Basic {token}", "bearer {token}", "Bearer {token} extra", "Bearer  ", "{token}"],
+)
+def test_only_a_bearer_header_carries_the_token(app, signer, staff_claims, header):
+    token = signer.token(**staff_claims)
+    response = app.test_client().get(
+        PROTECTED, headers={"Authorization": header.format(token=token)}
+    )
+    _assert_401(response)
+    # the same token in the right form passes
+    assert _call(app, token).status_code == 200
+
+
+def test_a_refresh_token_is_refused(app, signer, staff_claims):
+    _assert_401(_call(app, signer.token(type="refresh", **staff_claims)))
