@@ -72,10 +72,10 @@ WHERE o.id = $1 AND o.customer_id = $2"""
 
 def _page(where: str, order_by: str) -> str:
     return f"""
-SELECT json_build_object({_SUMMARY_FIELDS})::text AS document, p.total
+SELECT json_build_object({_SUMMARY_FIELDS})::text AS document,
+       (SELECT count(*) FROM service_orders o WHERE {where}) AS total
 FROM (
-    SELECT o.id, row_number() OVER (ORDER BY {order_by}) AS position,
-           count(*) OVER () AS total
+    SELECT o.id, row_number() OVER (ORDER BY {order_by}) AS position
     FROM service_orders o
     WHERE {where}
     ORDER BY {order_by}
@@ -193,8 +193,8 @@ QUERIES = [
         {"statuses": "SELECT '{DELIVERED}'::text[]", "limit": "SELECT 20", "offset": "SELECT 0"},
         None,
         prepared=True,
-        note="A final status matches most of the table: no index can help the window count "
-        "(count(*) OVER () reads every matching row) nor the coalesce() ordering.",
+        note="A final status matches most of the table: no index can help the exact total "
+        "(count(*) reads every matching row) nor the coalesce() ordering.",
     ),
     Query(
         "customer_orders",
@@ -285,10 +285,9 @@ QUERIES = [
     Query(
         "idempotency_replay",
         "Replay of POST /service-orders with the same Idempotency-Key",
-        "services/orders.py _replay (Session.get by primary key)",
-        "SELECT idempotency_keys.actor_id, idempotency_keys.key, idempotency_keys.request_hash, "
-        "idempotency_keys.service_order_id FROM idempotency_keys "
-        "WHERE idempotency_keys.actor_id = %(actor_id)s AND idempotency_keys.key = %(key)s",
+        "services/opening.py _REFERENCES (its stored_key subquery)",
+        "SELECT json_build_object('request_hash', request_hash, 'order_id', service_order_id) "
+        "FROM idempotency_keys WHERE actor_id = %(actor_id)s AND key = CAST(%(key)s AS text)",
         {
             "actor_id": "SELECT actor_id::text FROM idempotency_keys ORDER BY key LIMIT 1",
             "key": "SELECT key FROM idempotency_keys ORDER BY key LIMIT 1",
