@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg2
@@ -188,7 +189,7 @@ def main() -> None:
         # keeps the previous step's dirty pages from being flushed on its clock.
         ticks = []
         for day in range(args.ticks):
-            day_cfg = Config(cfg.orders, cfg.days, cfg.seed, cfg.end, cfg.extend_days + day)
+            day_cfg = replace(cfg, extend_days=cfg.extend_days + day)
             figures.setdefault("days_added", []).append(extend(url, day_cfg, 1))
             if day == 0:
                 with psycopg2.connect(url) as conn, conn.cursor() as cur:
@@ -203,7 +204,7 @@ def main() -> None:
         figures["refresher_ticks"] = ticks
         figures["refresher_tick"] = sorted(ticks, key=lambda t: t["wall_s"])[len(ticks) // 2]
 
-        last_cfg = Config(cfg.orders, cfg.days, cfg.seed, cfg.end, cfg.extend_days + args.ticks)
+        last_cfg = replace(cfg, extend_days=cfg.extend_days + args.ticks)
         figures["days_added"].append(extend(url, last_cfg, 1))
         _checkpoint(url)
         figures["cli_incremental_build"] = dbt(["build"], env)

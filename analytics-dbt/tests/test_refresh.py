@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -43,7 +44,7 @@ def test_ticks_of_one_process_keep_the_marts_right(refresh_db: str, monkeypatch)
     assert nightly.success, nightly.failures
     loaded = [query(refresh_db, LATEST)[0][0]]
     for day in range(2):
-        counts = extend(refresh_db, Config(CFG.orders, CFG.days, CFG.seed, extend_days=day), 1)
+        counts = extend(refresh_db, replace(CFG, extend_days=day), 1)
         assert counts["new_orders"] > 0 and counts["updated_orders"] > 0
         tick = refresher.tick()
         assert tick.success, tick.failures

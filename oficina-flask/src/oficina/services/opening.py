@@ -33,8 +33,8 @@ from oficina.services.read_models import detail_document
 @dataclass(frozen=True)
 class Opened:
     order_id: uuid.UUID
-    replayed: bool
-    document: str | None = None  # a new order's detail document, straight from its INSERT
+    # A new order's detail document, straight from its INSERT; None for a replay (a known key).
+    document: str | None
 
 
 _REFERENCES = Prepared(
@@ -122,7 +122,7 @@ def _stored(row: Any, digest: str) -> Opened | None:
         raise ValidationFailed(
             "Idempotency-Key", "this key was already used with a different request body"
         )
-    return Opened(uuid.UUID(str(row.stored_key["order_id"])), replayed=True)
+    return Opened(uuid.UUID(str(row.stored_key["order_id"])), document=None)
 
 
 def _lines(kind: LineKind, items: list[dict[str, Any]], row: Any):
@@ -219,4 +219,4 @@ def open_order(
         if idempotency_key is None or replay is None:
             raise
         return replay
-    return Opened(order_id, replayed=False, document=document)
+    return Opened(order_id, document=document)
