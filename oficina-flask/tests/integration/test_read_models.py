@@ -2,9 +2,11 @@
 
 import json
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from oficina.demo.seed import seed
+from oficina.extensions import db
 from oficina.extensions.auth import Principal
 from oficina.models import ServiceOrder, StaffUser
 from oficina.resources.service_orders.schemas import OrderDetailSchema, OrderSummarySchema
@@ -51,3 +53,29 @@ def test_empty_page_still_reports_the_total(engine, clean_db):
         )
         assert page == "[]"
         assert total > 0
+
+
+def test_the_queue_keeps_its_generic_plan_and_a_status_filter_its_own(app, engine, clean_db):
+    """Left to choose, PostgreSQL re-planned the queue on every request; a status filter is
+    planned per execution on purpose (services/read_models.py)."""
+    with Session(engine) as s:
+        seed(s)
+    with app.app_context():
+        with Session(engine) as s:
+            manager = s.query(StaffUser).filter_by(role="manager").first()
+        principal = Principal(subject=manager.id, role="manager", unit_id=None)
+        for page in (1, 2, 3) * 4:
+            for statuses in (None, ["DELIVERED"]):
+                read_models.order_page(
+                    db.session(), principal, statuses=statuses, unit_id=None, page=page, page_size=5
+                )
+        with db.read_engine().connect() as connection:
+            plans = dict(
+                connection.execute(
+                    text("SELECT name, custom_plans FROM pg_prepared_statements")
+                ).all()
+            )
+            setting = connection.exec_driver_sql("SHOW plan_cache_mode").scalar_one()
+    assert plans["order_page_active_all"] == 0
+    assert plans["order_page_by_status_all"] >= 5  # PostgreSQL's default: five custom plans first
+    assert setting == "auto"  # SET LOCAL lasted for its statement only
