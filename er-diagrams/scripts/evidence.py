@@ -62,6 +62,8 @@ def explain(conn, query: Query, params: dict[str, object]) -> str:
     with conn.cursor() as cur:
         options = "ANALYZE, BUFFERS"
         if query.prepared:
+            if query.generic_plan:
+                cur.execute("SET LOCAL plan_cache_mode = force_generic_plan")
             cur.execute(f"PREPARE {query.name} AS {query.sql}")
             args = list(params.values())
             placeholders = f"({', '.join(['%s'] * len(args))})" if args else ""
@@ -131,7 +133,9 @@ def _document(query: Query, plan: str) -> str:
         f"# source: {query.source}",
         f"# expected index: {expected}; used by this plan: {used}",
     ]
-    if query.prepared:
+    if query.generic_plan:
+        header.append("# PREPAREd like the app; EXPLAIN of the 6th EXECUTE, forced generic plan")
+    elif query.prepared:
         header.append("# PREPAREd like the app; EXPLAIN of the 6th EXECUTE (the pool's plan)")
     if query.note:
         header.append(f"# note: {query.note}")

@@ -72,17 +72,15 @@ WHERE o.id = $1 AND o.customer_id = $2"""
 
 def _page(where: str, order_by: str) -> str:
     return f"""
-SELECT json_build_object({_SUMMARY_FIELDS})::text AS document,
+SELECT coalesce(json_agg(json_build_object({_SUMMARY_FIELDS}) ORDER BY {order_by}), '[]')::text
+           AS document,
        (SELECT count(*) FROM service_orders o WHERE {where}) AS total
 FROM (
-    SELECT o.id, row_number() OVER (ORDER BY {order_by}) AS position
-    FROM service_orders o
+    SELECT * FROM service_orders o
     WHERE {where}
     ORDER BY {order_by}
     LIMIT $LIMIT OFFSET $OFFSET
-) p
-JOIN service_orders o ON o.id = p.id
-ORDER BY p.position"""
+) o"""
 
 
 _VISITS = """
@@ -131,6 +129,9 @@ class Query:
     params: dict = field(default_factory=dict)
     index: str | None = None
     prepared: bool = False  # the app PREPAREs it: explain the 6th EXECUTE, as the app runs it
+    generic_plan: bool = (
+        False  # ... with plan_cache_mode = force_generic_plan (Prepared.generic_plan)
+    )
     note: str = ""
 
 
@@ -152,6 +153,7 @@ QUERIES = [
         {"limit": "SELECT 20", "offset": "SELECT 0"},
         "ix_service_orders_active_queue",
         prepared=True,
+        generic_plan=True,
     ),
     Query(
         "active_queue_unit",
@@ -163,6 +165,7 @@ QUERIES = [
         {"unit_id": "SELECT md5('u1')::uuid::text", "limit": "SELECT 20", "offset": "SELECT 0"},
         "ix_service_orders_unit_active_queue",
         prepared=True,
+        generic_plan=True,
     ),
     Query(
         "by_status_unit",
@@ -210,6 +213,7 @@ QUERIES = [
         },
         "ix_service_orders_customer_id_opened_at",
         prepared=True,
+        generic_plan=True,
     ),
     Query(
         "order_detail",
