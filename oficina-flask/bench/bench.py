@@ -1,10 +1,16 @@
 """`make bench`: API throughput and latency as ratios to a hello-world baseline, one run.
 
-Starts gunicorn with the production settings (oficina.gunicorn_conf) twice — the hello-world
-app, then the real app on a seeded database — and drives each endpoint with wrk (concurrency 16,
-2 threads). Absolute numbers drift between machines; the ratios are what to compare.
+Starts three gunicorn servers with the production settings (oficina.gunicorn_conf) side by side
+— the hello-world app, the real app on a seeded database, and the real app under ddtrace-run —
+and drives each endpoint with wrk (concurrency 16, 2 threads). Only the server being measured
+is busy. The measurements are interleaved in rounds (hello world, then each endpoint untraced
+and traced, again and again), so the machine's drift over the run — these shared machines
+speed up and slow down by a quarter within a minute — lands on the baseline and the endpoints
+alike; a ratio is the endpoint's requests over the baseline's requests of the same rounds.
+Absolute numbers drift between machines; the ratios are what to compare.
 
-Options: --duration SECONDS (default 10), --connections N (default 16), --workers N.
+Options: --duration SECONDS per endpoint (default 12), --rounds N (default 4), --connections N
+(default 16), --workers N.
 """
 
 from __future__ import annotations
@@ -36,7 +42,8 @@ from tests.conftest import alembic_config  # noqa: E402
 from oficina import devdb  # noqa: E402
 from oficina.demo.seed import seed  # noqa: E402
 
-ISSUER, AUDIENCE, PORT = "https://bench.oficina", "oficina-api", 8765
+ISSUER, AUDIENCE = "https://bench.oficina", "oficina-api"
+PORTS = {"hello": 8765, "app": 8766, "traced": 8767}
 TARGETS = {"read one order": 0.30, "list active (page of 20)": 0.20, "open an order": 0.10}
 TRACED_TARGET = 0.70
 # ddtrace settings of the container (its Dockerfile sets DD_TRACE_FLASK_ENABLED). No agent runs
@@ -78,14 +85,14 @@ def _keys(workdir: Path) -> tuple[rsa.RSAPrivateKey, Path]:
     return key, path
 
 
-def _serve(app_spec: str, env: dict[str, str], traced: bool = False) -> subprocess.Popen:
+def _serve(app_spec: str, env: dict[str, str], port: int, traced: bool = False) -> subprocess.Popen:
     bin_dir = Path(sys.executable).parent
     prefix = [str(bin_dir / "ddtrace-run")] if traced else []
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - read back on failure
     process = subprocess.Popen(
         [*prefix, str(bin_dir / "gunicorn"), "--config", "python:oficina.gunicorn_conf", app_spec],
         cwd=ROOT,
-        env=env,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL,
         stderr=errors,
     )
@@ -93,7 +100,7 @@ def _serve(app_spec: str, env: dict[str, str], traced: bool = False) -> subproce
     deadline = time.monotonic() + 120  # worker boot is slow on a loaded machine
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
         except urllib.error.HTTPError:
             return process  # any HTTP answer means the server is up
         except OSError:
@@ -121,47 +128,65 @@ def _ms(value: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def _wrk(path: str, *, args, token: str | None = None, body: dict | None = None) -> dict:
-    script = [
-        "wrk.method = 'POST'" if body else "",
-        "wrk.headers['Content-Type'] = 'application/json'",
-    ]
-    if token:
-        script.append(f"wrk.headers['Authorization'] = 'Bearer {token}'")
-    if body:
-        script.append(f"wrk.body = [[{json.dumps(body)}]]")
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write("\n".join(script))
+class Load:
+    """wrk against one path of one server; ``run`` measures one round."""
 
-    def run(duration: int) -> str:
-        command = [
-            "wrk",
-            "-t2",
-            f"-c{args.connections}",
-            f"-d{duration}s",
-            "--latency",
-            "-s",
-            lua.name,
-            f"http://127.0.0.1:{PORT}{path}",
+    def __init__(self, port: int, path: str, *, args, token: str | None, body: dict | None):
+        script = [
+            "wrk.method = 'POST'" if body else "",
+            "wrk.headers['Content-Type'] = 'application/json'",
         ]
-        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        if token:
+            script.append(f"wrk.headers['Authorization'] = 'Bearer {token}'")
+        if body:
+            script.append(f"wrk.body = [[{json.dumps(body)}]]")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write("\n".join(script))
+        self._script = lua.name
+        self._url = f"http://127.0.0.1:{port}{path}"
+        self._connections = args.connections
+        self.rounds: list[dict] = []
 
-    run(2)  # warm-up: workers import lazily, connections open and prepare their statements
-    out = run(args.duration)
-    os.unlink(lua.name)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        raise SystemExit(f"{path}: {non_2xx.group(1)} error responses\n{out}")
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
-        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
-    }
+    def warm_up(self) -> None:
+        """Workers import lazily, connections open and prepare their statements."""
+        self._wrk(2)
+
+    def run(self, seconds: int) -> None:
+        self.rounds.append(self._wrk(seconds))
+
+    def result(self) -> dict:
+        """Requests per second over all rounds; the median round's p50 and p99."""
+        middle = len(self.rounds) // 2
+        return {
+            "requests": sum(r["requests"] for r in self.rounds),
+            "rps": sum(r["requests"] for r in self.rounds) / sum(r["seconds"] for r in self.rounds),
+            "p50": sorted(r["p50"] for r in self.rounds)[middle],
+            "p99": sorted(r["p99"] for r in self.rounds)[middle],
+        }
+
+    def _wrk(self, seconds: int) -> dict:
+        command = ["wrk", "-t2", f"-c{self._connections}", f"-d{seconds}s", "--latency"]
+        out = subprocess.run(
+            [*command, "-s", self._script, self._url], capture_output=True, text=True, check=True
+        ).stdout
+        non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if non_2xx:
+            raise SystemExit(f"{self._url}: {non_2xx.group(1)} error responses\n{out}")
+        return {
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "seconds": _ms(re.search(r"requests in ([\d.]+\w+),", out).group(1)) / 1000,
+            "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+            "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        }
+
+    def close(self) -> None:
+        os.unlink(self._script)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=12, help="seconds per endpoint")
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
@@ -208,7 +233,6 @@ def main() -> None:
 
     env = {
         **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "DATABASE_URL": url,
         "JWT_JWKS_FILE": str(jwks),
         "JWT_ISSUER": ISSUER,
@@ -218,12 +242,6 @@ def main() -> None:
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
 
-    results: dict[str, dict] = {}
-    server = _serve("hello_app:create_app()", env)
-    try:
-        results["baseline: hello world"] = _wrk("/hello", args=args)
-    finally:
-        _stop(server)
     body = {
         "customer_id": str(customer),
         "vehicle_id": str(vehicle),
@@ -235,25 +253,52 @@ def main() -> None:
         "list active (page of 20)": {"path": "/service-orders?page_size=20"},
         "open an order": {"path": "/service-orders", "body": body},
     }
-    traced_results: dict[str, dict] = {}
-    # Reads first, untraced then traced, then the creates: every read runs on the seeded data,
-    # not on the thousands of orders the creates add.
-    phases = (["read one order", "list active (page of 20)"], ["open an order"])
-    for names in phases:
-        for traced, sink in ((False, results), (True, traced_results)):
-            server = _serve("oficina.app:create_app()", {**env, **TRACING}, traced=traced)
-            try:
-                for name in names:
-                    spec = endpoints[name]
-                    sink[name] = _wrk(spec["path"], args=args, token=token, body=spec.get("body"))
-            finally:
-                _stop(server)
+    servers = [
+        _serve("hello_app:create_app()", env, PORTS["hello"]),
+        _serve("oficina.app:create_app()", {**env, **TRACING}, PORTS["app"]),
+        _serve("oficina.app:create_app()", {**env, **TRACING}, PORTS["traced"], traced=True),
+    ]
+    hello = Load(PORTS["hello"], "/hello", args=args, token=None, body=None)
+    loads = {
+        (name, traced): Load(
+            PORTS["traced" if traced else "app"],
+            spec["path"],
+            args=args,
+            token=token,
+            body=spec.get("body"),
+        )
+        for name, spec in endpoints.items()
+        for traced in (False, True)
+    }
+    seconds = max(1, args.duration // args.rounds)  # wrk takes whole seconds
+    try:
+        # Reads first, then the creates: every read runs on the seeded data, not on the
+        # thousands of orders the creates add. The baseline's rounds run in both phases.
+        for phase in (["read one order", "list active (page of 20)"], ["open an order"]):
+            hello.warm_up()
+            for name in phase:
+                loads[name, False].warm_up()
+                loads[name, True].warm_up()
+            for _ in range(args.rounds):
+                hello.run(seconds)
+                for name in phase:
+                    loads[name, False].run(seconds)
+                    loads[name, True].run(seconds)
+    finally:
+        for server in servers:
+            _stop(server)
+        for load in (hello, *loads.values()):
+            load.close()
+
+    results = {"baseline: hello world": hello.result()}
+    results.update({name: loads[name, False].result() for name in endpoints})
+    traced_results = {name: loads[name, True].result() for name in endpoints}
 
     base = results["baseline: hello world"]["rps"]
     workers = env.get("GUNICORN_WORKERS", "auto (2 x CPU + 1)")
     print(
-        f"\nwrk -t2 -c{args.connections} -d{args.duration}s, gunicorn workers: {workers}, "
-        f"{os.cpu_count()} CPUs"
+        f"\nwrk -t2 -c{args.connections}, {args.rounds} rounds of {seconds} s per endpoint "
+        f"and phase, gunicorn workers: {workers}, {os.cpu_count()} CPUs"
     )
     print(f"{'endpoint':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} {'target':>7}")
     for name, r in results.items():
