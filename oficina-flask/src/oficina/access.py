@@ -1,13 +1,17 @@
-"""Who may call what: the role groups and the decorator views use to enforce them.
+"""Who may call what, and which service orders each caller sees.
 
-The role x route table in README.md is generated from the same groups (tests check it).
+The role groups and the decorator views use to enforce them (the role x route table in
+README.md is generated from the same groups, tests check it), and the visibility rule
+(``order_scope``, ``unit_order_scope``) that the read models (SQL) and the services (ORM) apply.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from flask import g
 from sqlalchemy import select
@@ -64,3 +68,29 @@ def requires(roles: frozenset[str]) -> Callable[[F], F]:
 
 def principal() -> Principal:
     return g.principal
+
+
+@dataclass(frozen=True)
+class OrderScope:
+    """The service orders a caller sees: ``customer`` (the orders of customer ``id``), ``unit``
+    (the orders of unit ``id``) or ``all``."""
+
+    kind: Literal["customer", "unit", "all"]
+    id: uuid.UUID | None = None
+
+
+def order_scope(principal: Principal) -> OrderScope:
+    """A customer sees their own orders, an attendant or a mechanic their unit's, a manager all."""
+    if principal.is_customer:
+        return OrderScope("customer", principal.subject)
+    if principal.is_manager:
+        return OrderScope("all")
+    return OrderScope("unit", principal.unit_id)
+
+
+def unit_order_scope(principal: Principal, unit_id: uuid.UUID) -> OrderScope | None:
+    """The orders of one unit the caller sees: any unit's for a manager, their own unit's for
+    other staff; None when the caller sees none of that unit's orders."""
+    if principal.is_manager or (not principal.is_customer and unit_id == principal.unit_id):
+        return OrderScope("unit", unit_id)
+    return None

@@ -314,6 +314,18 @@ def test_staff_see_only_their_unit_managers_all(world, open_order):
     assert len(world.as_("manager").get("/service-orders").json) == 2
     scoped = world.as_("manager").get(f"/service-orders?unit_id={world.other_unit.id}").json
     assert [o["id"] for o in scoped] == [theirs["id"]]
+    # Other staff may name their own unit, and see nothing of another (the read models' SQL);
+    # a move of another unit's order is not found either (the services' ORM criteria).
+    mechanic = world.as_("mechanic")
+    own = mechanic.get(f"/service-orders?unit_id={world.unit.id}")
+    assert [o["id"] for o in own.json] == [mine["id"]]
+    refused = mechanic.get(f"/service-orders?unit_id={world.other_unit.id}")
+    assert refused.json == []
+    assert json.loads(refused.headers["X-Pagination"])["total"] == 0
+    move = {"status": "IN_DIAGNOSIS"}
+    assert (
+        mechanic.post(f"/service-orders/{theirs['id']}/transitions", json=move).status_code == 404
+    )
 
 
 def test_customer_sees_only_own_orders(world, open_order):

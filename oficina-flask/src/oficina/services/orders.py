@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from oficina.access import order_scope
 from oficina.domain.exceptions import (
     Forbidden,
     InvalidTransition,
@@ -46,11 +47,12 @@ S = OrderStatus
 
 
 def _visible(query, principal: Principal):
-    """Staff other than managers see their own unit; customers see their own orders."""
-    if principal.is_customer:
-        return query.where(ServiceOrder.customer_id == principal.subject)
-    if not principal.is_manager:
-        return query.where(ServiceOrder.unit_id == principal.unit_id)
+    """The visibility rule (access.order_scope) as ORM criteria."""
+    scope = order_scope(principal)
+    if scope.kind == "customer":
+        return query.where(ServiceOrder.customer_id == scope.id)
+    if scope.kind == "unit":
+        return query.where(ServiceOrder.unit_id == scope.id)
     return query
 
 

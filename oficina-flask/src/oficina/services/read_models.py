@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from oficina.access import OrderScope, order_scope, unit_order_scope
 from oficina.extensions.auth import Principal
 from oficina.extensions.prepared import Prepared
 
@@ -86,7 +87,7 @@ WHERE o.id = :order_id AND {{scope}}
 """
 
 
-# Who sees what: customers their orders, attendants and mechanics their unit, managers all.
+# The visibility rule (access.order_scope) in SQL, one statement per scope kind.
 _SCOPES = {
     "customer": "o.customer_id = :customer_id",
     "unit": "o.unit_id = :unit_id",
@@ -94,12 +95,12 @@ _SCOPES = {
 }
 
 
-def _scope(principal: Principal, unit_id: uuid.UUID | None = None) -> tuple[str, dict[str, Any]]:
-    if principal.is_customer:
-        return "customer", {"customer_id": principal.subject}
-    if principal.is_manager:
-        return ("unit", {"unit_id": unit_id}) if unit_id else ("all", {})
-    return "unit", {"unit_id": principal.unit_id}
+def _scope_params(scope: OrderScope) -> dict[str, Any]:
+    if scope.kind == "customer":
+        return {"customer_id": scope.id}
+    if scope.kind == "unit":
+        return {"unit_id": scope.id}
+    return {}
 
 
 def _statements(name: str, template: str, *, generic_plan: bool = False) -> dict[str, Prepared]:
@@ -119,8 +120,9 @@ _DETAILS = _statements("order_detail", _DETAIL)
 
 def order_detail(s: Session, principal: Principal, order_id: uuid.UUID) -> str | None:
     """The order as JSON text, or None when it does not exist for this caller."""
-    scope, params = _scope(principal)
-    return _DETAILS[scope].execute(s, {"order_id": order_id, **params}).scalar_one_or_none()
+    scope = order_scope(principal)
+    statement = _DETAILS[scope.kind]
+    return statement.execute(s, {"order_id": order_id, **_scope_params(scope)}).scalar_one_or_none()
 
 
 # One row whatever the page: the page's rows come from the queue index (LIMIT stops the scan;
@@ -168,11 +170,11 @@ _PAGES = {
 
 
 def _page(
-    s: Session, kind: str, scope: str, params: dict[str, Any], page: int, page_size: int
+    s: Session, kind: str, scope: OrderScope, params: dict[str, Any], page: int, page_size: int
 ) -> tuple[str, int]:
     """The page as a JSON array and the total, from one statement."""
-    query = {**params, "limit": page_size, "offset": (page - 1) * page_size}
-    row = _PAGES[kind][scope].execute(s, query).one()
+    query = {**params, **_scope_params(scope), "limit": page_size, "offset": (page - 1) * page_size}
+    row = _PAGES[kind][scope.kind].execute(s, query).one()
     return row.document, row.total
 
 
@@ -185,16 +187,15 @@ def order_page(
     page: int,
     page_size: int,
 ) -> tuple[str, int]:
-    if unit_id is not None and not principal.is_manager and unit_id != principal.unit_id:
+    scope = order_scope(principal) if unit_id is None else unit_order_scope(principal, unit_id)
+    if scope is None:
         return "[]", 0  # a unit the caller cannot see
-    scope, params = _scope(principal, unit_id)
     if statuses:
-        return _page(s, "by_status", scope, {**params, "statuses": list(statuses)}, page, page_size)
-    return _page(s, "active", scope, params, page, page_size)
+        return _page(s, "by_status", scope, {"statuses": list(statuses)}, page, page_size)
+    return _page(s, "active", scope, {}, page, page_size)
 
 
 def customer_order_page(
     s: Session, principal: Principal, page: int, page_size: int
 ) -> tuple[str, int]:
-    scope, params = _scope(principal)
-    return _page(s, "newest", scope, params, page, page_size)
+    return _page(s, "newest", order_scope(principal), {}, page, page_size)
