@@ -5,12 +5,14 @@ import json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from oficina.app import create_app
 from oficina.demo.seed import seed
 from oficina.extensions import db
 from oficina.extensions.auth import Principal
 from oficina.models import ServiceOrder, StaffUser
 from oficina.resources.service_orders.schemas import OrderDetailSchema, OrderSummarySchema
 from oficina.services import orders, read_models
+from tests.conftest import app_config
 
 
 def test_detail_and_summary_match_the_schemas(engine, clean_db):
@@ -55,27 +57,41 @@ def test_empty_page_still_reports_the_total(engine, clean_db):
         assert total > 0
 
 
-def test_the_queue_keeps_its_generic_plan_and_a_status_filter_its_own(app, engine, clean_db):
+def test_the_queue_keeps_its_generic_plan_and_a_status_filter_its_own(
+    database_url, signer, engine, clean_db
+):
     """Left to choose, PostgreSQL re-planned the queue on every request; a status filter is
-    planned per execution on purpose (services/read_models.py)."""
+    planned per execution on purpose (services/read_models.py). A read pool of one connection,
+    so every execution below runs on the connection inspected."""
+    app = create_app({**app_config(database_url, signer.jwks_path), "DB_READ_POOL_SIZE": 1})
     with Session(engine) as s:
         seed(s)
-    with app.app_context():
-        with Session(engine) as s:
-            manager = s.query(StaffUser).filter_by(role="manager").first()
-        principal = Principal(subject=manager.id, role="manager", unit_id=None)
-        for page in (1, 2, 3) * 4:
-            for statuses in (None, ["DELIVERED"]):
-                read_models.order_page(
-                    db.session(), principal, statuses=statuses, unit_id=None, page=page, page_size=5
-                )
-        with db.read_engine().connect() as connection:
-            plans = dict(
-                connection.execute(
-                    text("SELECT name, custom_plans FROM pg_prepared_statements")
-                ).all()
-            )
-            setting = connection.exec_driver_sql("SHOW plan_cache_mode").scalar_one()
-    assert plans["order_page_active_all"] == 0
-    assert plans["order_page_by_status_all"] >= 5  # PostgreSQL's default: five custom plans first
+        manager = s.query(StaffUser).filter_by(role="manager").first()
+        principal = Principal(subject=manager.id, role="manager", unit_id=manager.unit_id)
+    try:
+        with app.app_context():
+            for page in (1, 2, 3) * 4:
+                for statuses in (None, ["DELIVERED"]):
+                    read_models.order_page(
+                        db.session(),
+                        principal,
+                        statuses=statuses,
+                        unit_id=None,
+                        page=page,
+                        page_size=5,
+                    )
+            with db.read_engine().connect() as connection:
+                plans = {
+                    name: (generic, custom)
+                    for name, generic, custom in connection.execute(
+                        text("SELECT name, generic_plans, custom_plans FROM pg_prepared_statements")
+                    )
+                }
+                setting = connection.exec_driver_sql("SHOW plan_cache_mode").scalar_one()
+    finally:
+        db_engines = (app.extensions["db_engine"], app.extensions["db_read_engine"])
+        for pool in db_engines:
+            pool.dispose()
+    assert plans["order_page_active_all"] == (12, 0)
+    assert plans["order_page_by_status_all"][1] >= 5  # PostgreSQL's default: five custom first
     assert setting == "auto"  # SET LOCAL lasted for its statement only
