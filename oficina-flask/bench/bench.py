@@ -6,7 +6,7 @@ and drives each endpoint with wrk (concurrency 16, 2 threads). Only the server b
 is busy. The measurements are interleaved in rounds (hello world, then each endpoint untraced
 and traced, again and again), so the machine's drift over the run — these shared machines
 speed up and slow down by a quarter within a minute — lands on the baseline and the endpoints
-alike; a ratio is the endpoint's requests over the baseline's requests of the same rounds.
+alike; a ratio is the endpoint's req/s over the baseline's, each over all its rounds of the run.
 Absolute numbers drift between machines; the ratios are what to compare.
 
 Options: --duration SECONDS per endpoint (default 12), --rounds N (default 4), --connections N
@@ -158,7 +158,6 @@ class Load:
         """Requests per second over all rounds; the median round's p50 and p99."""
         middle = len(self.rounds) // 2
         return {
-            "requests": sum(r["requests"] for r in self.rounds),
             "rps": sum(r["requests"] for r in self.rounds) / sum(r["seconds"] for r in self.rounds),
             "p50": sorted(r["p50"] for r in self.rounds)[middle],
             "p99": sorted(r["p99"] for r in self.rounds)[middle],
