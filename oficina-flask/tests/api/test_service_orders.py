@@ -87,6 +87,25 @@ def test_bad_order_is_422_and_writes_nothing(world, unchanged, patch, field):
     assert field in response.json["errors"]["json"], response.json
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page_size=0", "page_size"),
+        ("page_size=101", "page_size"),
+        ("status=PARKED", "status"),
+        ("unit_id=not-a-uuid", "unit_id"),
+    ],
+)
+def test_bad_list_arguments_are_422_and_write_nothing(world, unchanged, query, field):
+    """The pagination and filter arguments go through the shared parser (extensions/api.py)."""
+    with unchanged():
+        response = world.as_("manager").get(f"/service-orders?{query}")
+    assert response.status_code == 422, response.json
+    assert field in response.json["errors"]["query"], response.json
+
+
 def test_vehicle_of_another_customer_is_refused(world, unchanged):
     with unchanged():
         response = world.as_("attendant").post(
